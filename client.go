@@ -1,0 +1,388 @@
+package fullstory
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/summarykit/fullstory-go/internal/retry"
+)
+
+// Version is the version of this library, sent in the User-Agent.
+const Version = "0.1.0"
+
+// Base URLs of the Fullstory data centers.
+const (
+	DefaultBaseURL = "https://api.fullstory.com"
+	EU1BaseURL     = "https://api.eu1.fullstory.com"
+)
+
+// maxBody is the largest success body the client reads.
+const maxBody = 32 << 20
+
+// Client calls the Fullstory Session Summary API. It is safe for concurrent
+// use; create one and reuse it, so that connections are reused too.
+type Client struct {
+	// Profiles creates and manages prompt profiles.
+	Profiles *ProfilesService
+	// Sessions lists sessions, summarizes them and reads their events and context.
+	Sessions *SessionsService
+
+	common    service
+	apiKey    string
+	settings  settings
+	transport http.RoundTripper // the default transport, shared by every call
+	hc        *http.Client      // settings.httpClient wrapped for retries and timeouts
+}
+
+// service is what the named services are made of: a way back to the Client.
+type service struct{ client *Client }
+
+// NewClient returns a Client that authenticates with apiKey, a Fullstory
+// server API key. It returns an error, never panics, for an empty key or a bad
+// option. A key that starts with "eu1." selects EU1BaseURL unless WithBaseURL
+// or WithRegion says otherwise.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if err := checkAPIKey(apiKey); err != nil {
+		return nil, err
+	}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: newTransport()}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&c.settings); err != nil {
+			return nil, err
+		}
+	}
+	c.hc = wrapHTTPClient(c.settings.httpClient, c.transport)
+	c.common.client = c
+	c.Profiles = (*ProfilesService)(&c.common)
+	c.Sessions = (*SessionsService)(&c.common)
+	return c, nil
+}
+
+func checkAPIKey(key string) error {
+	if strings.TrimSpace(key) == "" {
+		return &ValidationError{Field: "API key", Reason: "is empty"}
+	}
+	if strings.ContainsFunc(key, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return &ValidationError{Field: "API key", Reason: "contains spaces or control characters"}
+	}
+	return nil
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	if c == nil {
+		return "fullstory.Client(nil)"
+	}
+	return fmt.Sprintf("fullstory.Client{BaseURL: %q, APIKey: [redacted]}", c.baseURL(&c.settings))
+}
+
+// GoString is String, so that %#v never prints the API key either.
+func (c *Client) GoString() string { return c.String() }
+
+// newTransport returns a transport like http.DefaultTransport that keeps as
+// many idle connections to the API host as callers use at once, instead of
+// the default two, which churns connections under concurrency.
+func newTransport() *http.Transport {
+	var t *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 256
+	return t
+}
+
+// wrapHTTPClient returns a copy of hc (or of a default client) whose
+// transport bounds each attempt and whose redirects never leave the host.
+// The caller's client is not changed.
+func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper) *http.Client {
+	var out http.Client
+	if hc != nil {
+		out = *hc
+	}
+	base := out.Transport
+	if base == nil {
+		base = defaultTransport
+	}
+	out.Transport = &retry.Transport{Base: base}
+	next := out.CheckRedirect
+	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return http.ErrUseLastResponse // the key must not leave the API host
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &out
+}
+
+// callSettings returns the Client's settings with a call's options applied.
+func (c *Client) callSettings(opts []Option) (*settings, error) {
+	s := c.settings
+	s.perCall = true
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	return &s, nil
+}
+
+func (c *Client) baseURL(s *settings) string {
+	switch {
+	case s.baseURL != nil:
+		return s.baseURL.String()
+	case s.region == RegionEU1:
+		return EU1BaseURL
+	case s.region == RegionNA1:
+		return DefaultBaseURL
+	case strings.HasPrefix(c.apiKey, "eu1."):
+		return EU1BaseURL
+	}
+	return DefaultBaseURL
+}
+
+func (c *Client) userAgent(s *settings) string {
+	ua := "fullstory-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if s.userAgent != "" {
+		ua += " " + s.userAgent
+	}
+	return ua
+}
+
+// request is one API call, as every method describes it to do.
+type request struct {
+	method  string
+	path    string // already escaped, e.g. "/v2/sessions/1%3A2/summary"
+	query   string // encoded; may hold personal data, so never logged or put in errors
+	body    any    // marshalled once and replayed byte for byte
+	class   retry.Class
+	out     any  // where the JSON response goes; nil to ignore it
+	emptyOK bool // an empty body (or 204) is a success
+
+	private []string // values to keep out of error messages: emails, uids
+}
+
+// do is the one request path: it builds the request, sends it through the
+// retry layer and decodes the response or the error.
+func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
+	if ctx == nil {
+		return &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return err
+	}
+	var body []byte
+	if r.body != nil {
+		if body, err = marshalJSON(r.body); err != nil {
+			return fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, r.path, err)
+		}
+	}
+	rawURL := c.baseURL(s) + r.path
+	if r.query != "" {
+		rawURL += "?" + r.query
+	}
+
+	class := r.class
+	if class == retry.Write && s.idempotencyKey != "" {
+		class = retry.Read
+	}
+	timeout := s.timeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+		if class == retry.Summary {
+			timeout = defaultSummaryTimeout
+		}
+	}
+	call := retry.NewCall(retry.Policy{
+		Class:         class,
+		MaxRetries:    s.maxRetries,
+		WaitMin:       s.retryWaitMin,
+		WaitMax:       s.retryWaitMax,
+		MaxRetryAfter: s.maxRetryAfter,
+		Timeout:       timeout,
+		MaxBody:       maxBody,
+		Logger:        s.logger,
+		Method:        r.method,
+		Path:          r.path,
+	})
+	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, call), r.method, rawURL, body)
+	if err != nil {
+		return fmt.Errorf("fullstory: %s %s: building the request: %w", r.method, r.path, redactURLError(err))
+	}
+	c.setHeaders(req.Header, s, body != nil)
+
+	hc := c.hc
+	if s.httpClient != c.settings.httpClient {
+		hc = wrapHTTPClient(s.httpClient, c.transport)
+	}
+	resp, err := call.Client(hc).Do(req)
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close() // retry.Call has read it already
+	}
+	if err == nil && (call.Status < 200 || call.Status > 299) {
+		err = c.apiError(r, call)
+	} else if err != nil {
+		err = c.transportError(ctx, r, call, err)
+	} else {
+		err = c.decode(r, call)
+	}
+	if err != nil && s.logger != nil {
+		s.logger.Warn("fullstory: call failed", "method", r.method, "path", r.path, "attempts", call.Attempts, "status", call.Status, "error", err.Error())
+	}
+	return err
+}
+
+func (c *Client) setHeaders(h http.Header, s *settings, hasBody bool) {
+	h.Set("Authorization", "Basic "+c.apiKey)
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", c.userAgent(s))
+	if hasBody {
+		h.Set("Content-Type", "application/json")
+	}
+	if s.integrationSource != "" {
+		h.Set("Integration-Source", s.integrationSource)
+	}
+	if s.idempotencyKey != "" {
+		h.Set("Idempotency-Key", s.idempotencyKey)
+	}
+}
+
+// marshalJSON encodes v without HTML escaping, so prompts read as written.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// decode unmarshals a success body into r.out.
+func (c *Client) decode(r *request, call *retry.Call) error {
+	body := bytes.TrimSpace(call.Body)
+	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
+		if r.emptyOK || r.out == nil {
+			return nil
+		}
+		return c.invalidResponse(r, call, "the body is empty", nil)
+	}
+	if r.out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, r.out); err != nil {
+		return c.invalidResponse(r, call, "it is not the expected JSON", err)
+	}
+	return nil
+}
+
+// ErrInvalidResponse is what an error for a success response that cannot be
+// used matches through errors.Is: a body that is not JSON, has the wrong
+// types, is empty where data was expected, or is larger than 32 MiB.
+var ErrInvalidResponse = errors.New("fullstory: invalid response")
+
+func (c *Client) invalidResponse(r *request, call *retry.Call, what string, err error) error {
+	msg := fmt.Sprintf("fullstory: %s %s: %d response unusable: %s", r.method, r.path, call.Status, what)
+	if sample := bodySample(call.Body, 120); sample != "" {
+		msg += "; body starts " + strconv.Quote(c.redact(sample, r.private))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w: %w", msg, ErrInvalidResponse, errors.New(c.redact(err.Error(), r.private)))
+	}
+	return fmt.Errorf("%s: %w", msg, ErrInvalidResponse)
+}
+
+// transportError describes a call that ended without a usable response.
+func (c *Client) transportError(ctx context.Context, r *request, call *retry.Call, err error) error {
+	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
+	err = redactURLError(err)
+	if errors.Is(err, retry.ErrBodyTooLarge) {
+		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
+	}
+	var detail string
+	switch {
+	case ctx.Err() != nil && call.Status != 0:
+		// Cancelled while waiting to retry: keep what the last attempt said.
+		last := c.apiError(r, call)
+		return fmt.Errorf("%s: %w after %d attempts; last response: %w", prefix, err, call.Attempts, last)
+	case retry.AttemptTimedOut(ctx, err):
+		detail = fmt.Sprintf("attempt %d timed out after %s", call.Attempts, call.Timeout)
+	case call.Attempts > 1:
+		detail = fmt.Sprintf("after %d attempts", call.Attempts)
+	}
+	if call.Stopped != "" && detail == "" {
+		detail = call.Stopped
+	}
+	if detail != "" {
+		return fmt.Errorf("%s: %s: %w", prefix, detail, err)
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+// redactURLError removes the query string, which may hold an email or uid,
+// from the URL in a *url.Error, keeping the error chain for errors.Is.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	clean := *ue
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
+		clean.URL = u.String()
+	} else {
+		clean.URL = "[redacted]"
+	}
+	if ue == err {
+		return &clean
+	}
+	// The *url.Error is wrapped: describe it afresh, keeping the chain.
+	return fmt.Errorf("%s: %w", strings.Replace(err.Error(), ue.Error(), clean.Error(), 1), ue.Err)
+}
+
+// redact replaces the API key and the call's private values in s.
+func (c *Client) redact(s string, private []string) string {
+	s = strings.ReplaceAll(s, c.apiKey, "[redacted]")
+	for _, p := range private {
+		if p == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, p, "[redacted]")
+		if esc := url.QueryEscape(p); esc != p {
+			s = strings.ReplaceAll(s, esc, "[redacted]")
+		}
+	}
+	return s
+}
+
+// invalidf returns an error for a success response that cannot be used.
+func invalidf(r *request, format string, args ...any) error {
+	return fmt.Errorf("fullstory: %s %s: %s: %w", r.method, r.path, fmt.Sprintf(format, args...), ErrInvalidResponse)
+}

@@ -1,0 +1,203 @@
+package fullstory
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/summarykit/fullstory-go/internal/retry"
+)
+
+// Sentinel errors that an *APIError matches through errors.Is, by status code.
+var (
+	ErrBadRequest   = errors.New("fullstory: bad request")  // 400
+	ErrUnauthorized = errors.New("fullstory: unauthorized") // 401
+	ErrForbidden    = errors.New("fullstory: forbidden")    // 403
+	ErrNotFound     = errors.New("fullstory: not found")    // 404
+	ErrRateLimited  = errors.New("fullstory: rate limited") // 429
+	ErrServer       = errors.New("fullstory: server error") // 5xx
+)
+
+// ErrInvalidArgument is what a *ValidationError matches through errors.Is: bad
+// input caught before anything was sent.
+var ErrInvalidArgument = errors.New("fullstory: invalid argument")
+
+// maxErrorBody is how much of an error response body APIError keeps.
+const maxErrorBody = 64 << 10
+
+// APIError is the error for a response the API answered with a status other
+// than 2xx, after any retries. Match it with errors.As, or its status with
+// errors.Is and the sentinels above.
+type APIError struct {
+	StatusCode int
+	Code       string        // the body's "code", e.g. "resource_not_found"
+	Message    string        // the body's "message"; a short sample of the body when it is not JSON
+	RetryAfter time.Duration // from Retry-After, when the server sent one
+	Attempts   int           // how many attempts were made
+	Method     string
+	Path       string      // path only: never the query string
+	Header     http.Header // response headers
+	Body       []byte      // at most 64 KiB of the raw body
+}
+
+// Error returns a one-line description: method, path, status, code and message.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fullstory: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden {
+		b.WriteString("; the API key needs the Admin or Architect role, and the account needs Anywhere: Activation")
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is maps the status code to ErrBadRequest, ErrUnauthorized, ErrForbidden,
+// ErrNotFound, ErrRateLimited or ErrServer.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	return false
+}
+
+// ValidationError reports input that the client refused before sending
+// anything. It matches ErrInvalidArgument through errors.Is. Reason never
+// holds the API key or a user's email or uid.
+type ValidationError struct {
+	Field  string
+	Reason string
+}
+
+// Error returns "fullstory: invalid <field>: <reason>".
+func (e *ValidationError) Error() string {
+	return "fullstory: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrInvalidArgument.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// apiError builds the *APIError for the last response of a call.
+func (c *Client) apiError(r *request, call *retry.Call) *APIError {
+	e := &APIError{
+		StatusCode: call.Status,
+		Attempts:   call.Attempts,
+		Method:     r.method,
+		Path:       r.path,
+		Header:     call.Header,
+		RetryAfter: call.RetryAfter,
+	}
+	if e.RetryAfter == 0 && e.Header != nil {
+		e.RetryAfter, _ = retry.ParseRetryAfter(e.Header.Get("Retry-After"), time.Now())
+	}
+	body := call.Body
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e.Body = bytes.Clone(body)
+	e.Code, e.Message = decodeErrorBody(body)
+	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Message == "" {
+		e.Message = "redirect to another host not followed"
+	}
+	e.Code = c.redact(e.Code, r.private)
+	e.Message = c.redact(e.Message, r.private)
+	return e
+}
+
+// decodeErrorBody reads the API's {"code", "message"} body. A body that is
+// not such JSON (a proxy's HTML page, plain text) gives a short readable
+// sample as the message.
+func decodeErrorBody(body []byte) (code, message string) {
+	var wire struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+		Error   string          `json:"error"`
+	}
+	if err := json.Unmarshal(body, &wire); err == nil {
+		code = rawString(wire.Code)
+		message = wire.Message
+		if message == "" {
+			message = wire.Error
+		}
+		if code != "" || message != "" {
+			return code, oneLine(message, 500)
+		}
+	}
+	return "", bodySample(body, 200)
+}
+
+// rawString returns a JSON string's value, or a number's text.
+func rawString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+var (
+	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// bodySample returns at most n characters of a body as one readable line:
+// an HTML page's title, or its text without tags.
+func bodySample(body []byte, n int) string {
+	s := string(body)
+	if m := htmlTitle.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	} else if strings.Contains(s, "<") {
+		s = htmlTag.ReplaceAllString(s, " ")
+	}
+	return oneLine(s, n)
+}
+
+// oneLine folds white space, drops control and invalid characters, and cuts
+// s to n runes.
+func oneLine(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n]) + "…"
+	}
+	return s
+}

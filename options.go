@@ -1,0 +1,255 @@
+package fullstory
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults, documented on the options that change them.
+const (
+	defaultMaxRetries     = 3
+	defaultRetryWaitMin   = 500 * time.Millisecond
+	defaultRetryWaitMax   = 8 * time.Second
+	defaultMaxRetryAfter  = 60 * time.Second
+	defaultTimeout        = 30 * time.Second
+	defaultSummaryTimeout = 120 * time.Second
+)
+
+// Option configures a Client in NewClient, or one call when passed to a method.
+// A call's options apply on top of the Client's, for that call only.
+type Option func(*settings) error
+
+// settings is what options write: the Client's, copied and amended per call.
+type settings struct {
+	perCall bool // set while a call's options apply
+
+	baseURL    *url.URL // nil: from the region or the key
+	region     Region   // "": from the key
+	httpClient *http.Client
+
+	maxRetries    int
+	retryWaitMin  time.Duration
+	retryWaitMax  time.Duration
+	maxRetryAfter time.Duration
+	timeout       time.Duration // 0: the class default
+
+	logger            *slog.Logger
+	userAgent         string // the caller's product, appended to ours
+	integrationSource string
+	idempotencyKey    string
+}
+
+func defaultSettings() settings {
+	return settings{
+		maxRetries:    defaultMaxRetries,
+		retryWaitMin:  defaultRetryWaitMin,
+		retryWaitMax:  defaultRetryWaitMax,
+		maxRetryAfter: defaultMaxRetryAfter,
+	}
+}
+
+// Region is a Fullstory data center.
+type Region string
+
+// The Fullstory data centers.
+const (
+	RegionNA1 Region = "na1" // DefaultBaseURL
+	RegionEU1 Region = "eu1" // EU1BaseURL
+)
+
+// WithBaseURL sends requests to rawURL instead of the region's host, e.g. a
+// fullstorytest server or a proxy. A trailing slash is optional. The URL must
+// be https, or http to a loopback host, so the key never crosses a network in
+// clear text.
+func WithBaseURL(rawURL string) Option {
+	return func(s *settings) error {
+		u, err := parseBaseURL(rawURL)
+		if err != nil {
+			return err
+		}
+		s.baseURL = u
+		return nil
+	}
+}
+
+func parseBaseURL(rawURL string) (*url.URL, error) {
+	invalid := func(reason string) error { return &ValidationError{Field: "base URL", Reason: reason} }
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return nil, invalid("does not parse as a URL")
+	}
+	if u.Host == "" {
+		return nil, invalid("has no host")
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, invalid("must not have user info, a query or a fragment")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, invalid("must be https unless the host is loopback")
+		}
+	default:
+		return nil, invalid("must be https (or http to a loopback host)")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// WithRegion selects the data center: RegionNA1 (DefaultBaseURL) or RegionEU1
+// (EU1BaseURL). Without it, a key that starts with "eu1." selects RegionEU1.
+// WithBaseURL wins over it.
+func WithRegion(r Region) Option {
+	return func(s *settings) error {
+		if r != RegionNA1 && r != RegionEU1 {
+			return &ValidationError{Field: "region", Reason: `must be "na1" or "eu1"`}
+		}
+		s.region = r
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc, e.g. for a proxy, mTLS or tracing.
+// The retry layer wraps a copy of it; hc itself is not changed. Do not pass a
+// client that retries by itself, or retries multiply. Its Timeout, if set,
+// bounds each attempt in addition to WithTimeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return &ValidationError{Field: "HTTP client", Reason: "is nil"}
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed attempt may be retried after
+// the first; 0 disables retries. The default is 3. Which failures are retried
+// depends on the operation; see the package documentation.
+func WithMaxRetries(n int) Option {
+	return func(s *settings) error {
+		if n < 0 {
+			return &ValidationError{Field: "max retries", Reason: "must not be negative"}
+		}
+		s.maxRetries = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the backoff between attempts. The wait
+// grows exponentially from min, is capped at max, and is fully jittered. The
+// default is 500ms to 8s.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(s *settings) error {
+		if min < 0 || max <= 0 || max < min {
+			return &ValidationError{Field: "retry wait", Reason: "needs 0 <= min <= max and max > 0"}
+		}
+		s.retryWaitMin, s.retryWaitMax = min, max
+		return nil
+	}
+}
+
+// WithMaxRetryAfter sets the longest Retry-After the client waits for before
+// it retries; default 60s. When the server asks for longer, the call returns
+// the *APIError at once with RetryAfter set, so the caller can schedule.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return &ValidationError{Field: "max Retry-After", Reason: "must not be negative"}
+		}
+		s.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt, from sending the request to reading the
+// whole response. Unset, it is 30s, and 120s for summaries, which an LLM
+// writes. The context passed to a method bounds the whole call, retries and
+// waits included.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return &ValidationError{Field: "timeout", Reason: "must be positive"}
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
+// WithLogger logs each attempt at Debug, each retry at Info and each final
+// failure at Warn: method, path, status, attempt, duration and wait. It never
+// logs query strings, headers or bodies, so no key, email or uid. Without it,
+// or with nil, nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends product (e.g. "support-console/1.2") to the
+// User-Agent "fullstory-go/<Version> (<goversion>; <os>/<arch>)".
+func WithUserAgent(product string) Option {
+	return func(s *settings) error {
+		if err := checkHeaderValue("user agent", product); err != nil {
+			return err
+		}
+		s.userAgent = product
+		return nil
+	}
+}
+
+// WithIntegrationSource sends s as the Integration-Source header, which labels
+// the calling integration in Fullstory.
+func WithIntegrationSource(source string) Option {
+	return func(s *settings) error {
+		if err := checkHeaderValue("integration source", source); err != nil {
+			return err
+		}
+		s.integrationSource = source
+		return nil
+	}
+}
+
+// WithIdempotencyKey sends key as the Idempotency-Key header of one call, and
+// makes that call's write (Profiles.Create or Update) retryable like a read,
+// since the server then applies it once. Use a new key, such as a UUID, for
+// each logical write and the same key if you repeat it. It is a per-call
+// option: NewClient refuses it.
+func WithIdempotencyKey(key string) Option {
+	return func(s *settings) error {
+		if !s.perCall {
+			return &ValidationError{Field: "idempotency key", Reason: "is a per-call option; pass it to a method, not NewClient"}
+		}
+		if key == "" || len(key) > 255 {
+			return &ValidationError{Field: "idempotency key", Reason: "must be 1 to 255 characters"}
+		}
+		if err := checkHeaderValue("idempotency key", key); err != nil {
+			return err
+		}
+		s.idempotencyKey = key
+		return nil
+	}
+}
+
+// checkHeaderValue refuses values that would break or inject a header line.
+func checkHeaderValue(field, v string) error {
+	if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return &ValidationError{Field: field, Reason: "must not contain control characters"}
+	}
+	return nil
+}

@@ -1,0 +1,266 @@
+package fullstory
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/jsonschema-go/jsonschema"
+)
+
+// SchemaType is a type in Fullstory's response schema dialect, always
+// upper case.
+type SchemaType string
+
+// The schema types.
+const (
+	TypeString  SchemaType = "STRING"
+	TypeNumber  SchemaType = "NUMBER"
+	TypeInteger SchemaType = "INTEGER"
+	TypeBoolean SchemaType = "BOOLEAN"
+	TypeArray   SchemaType = "ARRAY"
+	TypeObject  SchemaType = "OBJECT"
+)
+
+// Schema is a response schema in Fullstory's dialect: an OpenAPI subset with
+// upper-case types and no $schema, $id or $ref. Put it in
+// LLMConfig.ResponseSchema (the guide's "output_schema") to get structured
+// output in Summary.Response. Build one by hand, from a Go type with
+// SchemaFor, or from a standard JSON Schema with ParseSchema.
+type Schema struct {
+	Type        SchemaType         `json:"type"`
+	Title       string             `json:"title,omitempty"`
+	Description string             `json:"description,omitempty"`
+	Format      string             `json:"format,omitempty"`
+	Items       *Schema            `json:"items,omitempty"`
+	Properties  map[string]*Schema `json:"properties,omitempty"`
+	Required    []string           `json:"required,omitempty"`
+	Nullable    bool               `json:"nullable,omitempty"`
+	Enum        []string           `json:"enum,omitempty"`
+}
+
+// maxSchemaDepth bounds nesting, so a hostile or cyclic schema cannot
+// exhaust the stack.
+const maxSchemaDepth = 32
+
+// SchemaFor returns the schema of T's JSON encoding: properties from json
+// tags, required unless omitempty or omitzero, descriptions from
+// `jsonschema:"..."` tags, pointers nullable. It uses
+// github.com/google/jsonschema-go and converts its result to Fullstory's
+// dialect.
+func SchemaFor[T any]() (*Schema, error) {
+	js, err := jsonschema.For[T](&jsonschema.ForOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
+	}
+	s, err := convertSchema(js, js, 0)
+	if err != nil {
+		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
+	}
+	return s, nil
+}
+
+// ParseSchema converts a standard JSON Schema (lower-case types, type
+// arrays with "null", $defs and $ref, $schema and $id) to Fullstory's
+// dialect: references are resolved inline and $schema and $id dropped. A
+// schema already in the dialect is accepted as it is.
+func ParseSchema(jsonSchema []byte) (*Schema, error) {
+	var js jsonschema.Schema
+	if err := json.Unmarshal(jsonSchema, &js); err != nil {
+		return nil, &ValidationError{Field: "JSON schema", Reason: "does not parse: " + oneLine(err.Error(), 200)}
+	}
+	s, err := convertSchema(&js, &js, 0)
+	if err != nil {
+		return nil, &ValidationError{Field: "JSON schema", Reason: err.Error()}
+	}
+	return s, nil
+}
+
+// convertSchema converts js, whose references resolve in root.
+func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
+	if depth > maxSchemaDepth {
+		return nil, fmt.Errorf("nested deeper than %d levels (a recursive $ref?)", maxSchemaDepth)
+	}
+	if js == nil {
+		return nil, fmt.Errorf("empty schema")
+	}
+	if js.Ref != "" {
+		target, err := resolveRef(js.Ref, root)
+		if err != nil {
+			return nil, err
+		}
+		s, err := convertSchema(target, root, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if js.Description != "" {
+			s.Description = js.Description
+		}
+		return s, nil
+	}
+
+	out := &Schema{Title: js.Title, Description: js.Description, Format: js.Format}
+	types := slices.Clone(js.Types)
+	if js.Type != "" {
+		types = append(types, js.Type)
+	}
+	// anyOf/oneOf of one type and null is how many tools spell "nullable".
+	for _, alts := range [][]*jsonschema.Schema{js.AnyOf, js.OneOf} {
+		if len(alts) == 0 {
+			continue
+		}
+		var other *jsonschema.Schema
+		for _, alt := range alts {
+			if alt != nil && (alt.Type == "null" || slices.Equal(alt.Types, []string{"null"})) {
+				out.Nullable = true
+			} else if other == nil {
+				other = alt
+			} else {
+				return nil, fmt.Errorf("anyOf/oneOf of several types is not supported")
+			}
+		}
+		if other == nil {
+			return nil, fmt.Errorf("anyOf/oneOf has only null")
+		}
+		s, err := convertSchema(other, root, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		s.Nullable = s.Nullable || out.Nullable
+		if out.Description != "" {
+			s.Description = out.Description
+		}
+		return s, nil
+	}
+
+	var main []string
+	for _, t := range types {
+		if strings.EqualFold(t, "null") {
+			// A Go slice is ["null","array"] in jsonschema-go; only pointers
+			// and explicit nulls of other types become nullable.
+			continue
+		}
+		main = append(main, t)
+	}
+	switch {
+	case len(main) > 1:
+		return nil, fmt.Errorf("a value of several types (%s) is not supported", strings.Join(main, ", "))
+	case len(main) == 0 && len(js.Enum) > 0:
+		main = []string{"string"}
+	case len(main) == 0 && len(js.Properties) > 0:
+		main = []string{"object"}
+	case len(main) == 0:
+		return nil, fmt.Errorf("a schema needs a type (an empty interface has none)")
+	}
+	if len(main) < len(types) && !strings.EqualFold(main[0], "array") {
+		out.Nullable = true
+	}
+	switch strings.ToUpper(main[0]) {
+	case "STRING":
+		out.Type = TypeString
+	case "NUMBER":
+		out.Type = TypeNumber
+	case "INTEGER":
+		out.Type = TypeInteger
+	case "BOOLEAN":
+		out.Type = TypeBoolean
+	case "ARRAY":
+		out.Type = TypeArray
+	case "OBJECT":
+		out.Type = TypeObject
+	default:
+		return nil, fmt.Errorf("type %q is not one of string, number, integer, boolean, array, object", oneLine(main[0], 40))
+	}
+	if !out.Nullable && js.Extra != nil {
+		if n, ok := js.Extra["nullable"].(bool); ok {
+			out.Nullable = n
+		}
+	}
+
+	for _, e := range js.Enum {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("enum values must be strings")
+		}
+		out.Enum = append(out.Enum, s)
+	}
+	if len(out.Enum) > 0 && out.Format == "" {
+		out.Format = "enum"
+	}
+	if js.Items != nil {
+		items, err := convertSchema(js.Items, root, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("items: %w", err)
+		}
+		out.Items = items
+	}
+	if out.Type == TypeArray && out.Items == nil {
+		return nil, fmt.Errorf("an array needs items")
+	}
+	for name, p := range js.Properties {
+		ps, err := convertSchema(p, root, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %w", oneLine(name, 60), err)
+		}
+		if out.Properties == nil {
+			out.Properties = make(map[string]*Schema, len(js.Properties))
+		}
+		out.Properties[name] = ps
+	}
+	out.Required = slices.Clone(js.Required)
+	return out, nil
+}
+
+// resolveRef finds a local reference, "#/$defs/Name" or "#/definitions/Name".
+func resolveRef(ref string, root *jsonschema.Schema) (*jsonschema.Schema, error) {
+	if ref == "#" {
+		return root, nil
+	}
+	for _, prefix := range []string{"#/$defs/", "#/definitions/"} {
+		if name, ok := strings.CutPrefix(ref, prefix); ok {
+			defs := root.Defs
+			if prefix == "#/definitions/" {
+				defs = root.Definitions
+			}
+			if d, ok := defs[name]; ok && d != nil {
+				return d, nil
+			}
+			return nil, fmt.Errorf("$ref %q points to no definition", oneLine(ref, 80))
+		}
+	}
+	return nil, fmt.Errorf("$ref %q is not a local #/$defs/ reference", oneLine(ref, 80))
+}
+
+// validate checks a hand-written schema before it is sent.
+func (s *Schema) validate(field string) error {
+	return s.check(field, 0)
+}
+
+func (s *Schema) check(field string, depth int) error {
+	if s == nil {
+		return nil
+	}
+	if depth > maxSchemaDepth {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("is nested deeper than %d levels", maxSchemaDepth)}
+	}
+	switch s.Type {
+	case TypeString, TypeNumber, TypeInteger, TypeBoolean, TypeArray, TypeObject:
+	default:
+		return &ValidationError{Field: field, Reason: "type must be STRING, NUMBER, INTEGER, BOOLEAN, ARRAY or OBJECT (upper case)"}
+	}
+	if err := s.Items.check(field+".items", depth+1); err != nil {
+		return err
+	}
+	for name, p := range s.Properties {
+		if err := p.check(field+".properties."+name, depth+1); err != nil {
+			return err
+		}
+	}
+	for _, r := range s.Required {
+		if _, ok := s.Properties[r]; !ok {
+			return &ValidationError{Field: field + ".required", Reason: fmt.Sprintf("names %q, which is not a property", r)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package fullstory
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/summarykit/fullstory-go/internal/retry"
+)
+
+// SessionsService lists a user's sessions, summarizes sessions and reads
+// their events and context. Get one from Client.Sessions.
+type SessionsService service
+
+// ListSessionsOptions finds a user's sessions by uid or email. Give one of
+// the two: with both, the server returns the union of the two lookups.
+type ListSessionsOptions struct {
+	UID   string `url:"uid,omitempty"`   // the uid set with FS('setIdentity')
+	Email string `url:"email,omitempty"` // the user's email
+	Limit int    `url:"limit,omitempty"` // server default 20
+}
+
+// Session is one session of a user, as Sessions.List returns it.
+type Session struct {
+	UserID      string    // "userId"
+	SessionID   string    // "sessionId"
+	CreatedTime time.Time // "createdTime": unix seconds, as a string or a number
+	URL         string    // "fsUrl": the session in the Fullstory app
+}
+
+// ID returns the SessionID that Summarize, Events and Context take.
+func (s Session) ID() SessionID { return NewSessionID(s.UserID, s.SessionID) }
+
+// UnmarshalJSON decodes the camelCase wire shape (and the snake_case one of
+// the schema tables), with ids and createdTime as strings or numbers.
+func (s *Session) UnmarshalJSON(data []byte) error {
+	var w struct {
+		UserID       flexString `json:"userId"`
+		SessionID    flexString `json:"sessionId"`
+		CreatedTime  flexString `json:"createdTime"`
+		FsURL        string     `json:"fsUrl"`
+		UserIDS      flexString `json:"user_id"`
+		SessionIDS   flexString `json:"session_id"`
+		CreatedTimeS flexString `json:"created_time"`
+		FsURLS       string     `json:"fs_url"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	created, err := parseCreatedTime(string(firstNonEmpty(w.CreatedTime, w.CreatedTimeS)))
+	if err != nil {
+		return err
+	}
+	*s = Session{
+		UserID:      string(firstNonEmpty(w.UserID, w.UserIDS)),
+		SessionID:   string(firstNonEmpty(w.SessionID, w.SessionIDS)),
+		CreatedTime: created,
+		URL:         firstNonEmpty(w.FsURL, w.FsURLS),
+	}
+	return nil
+}
+
+// MarshalJSON encodes the camelCase wire shape, createdTime as a string of
+// unix seconds.
+func (s Session) MarshalJSON() ([]byte, error) {
+	var created string
+	if !s.CreatedTime.IsZero() {
+		created = strconv.FormatInt(s.CreatedTime.Unix(), 10)
+	}
+	return json.Marshal(struct {
+		UserID      string `json:"userId"`
+		SessionID   string `json:"sessionId"`
+		CreatedTime string `json:"createdTime,omitempty"`
+		FsURL       string `json:"fsUrl,omitempty"`
+	}{s.UserID, s.SessionID, created, s.URL})
+}
+
+func firstNonEmpty[T ~string](a, b T) T {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// parseCreatedTime reads unix seconds, or an RFC 3339 time.
+func parseCreatedTime(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Unix(secs, 0).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("createdTime %q is neither unix seconds nor RFC 3339", oneLine(v, 40))
+}
+
+// flexString is an id that may arrive as a JSON string or number. Numbers
+// keep every digit: ids go past 2^53, where float64 would round them.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case bytes.Equal(data, []byte("null")):
+		*f = ""
+	case len(data) > 0 && data[0] == '"':
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(data, &n); err != nil {
+			return fmt.Errorf("id %s is neither a string nor a number", oneLine(string(data), 40))
+		}
+		*f = flexString(n.String())
+	}
+	return nil
+}
+
+// List returns the sessions of the user with o.UID or o.Email, newest first.
+// The email and uid are never logged or put in an error.
+func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts ...Option) ([]Session, error) {
+	if o == nil || (strings.TrimSpace(o.UID) == "" && strings.TrimSpace(o.Email) == "") {
+		return nil, &ValidationError{Field: "list sessions options", Reason: "need a UID or an Email"}
+	}
+	if o.Limit < 0 {
+		return nil, &ValidationError{Field: "limit", Reason: "must not be negative"}
+	}
+	if strings.ContainsFunc(o.UID+o.Email, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return nil, &ValidationError{Field: "list sessions options", Reason: "UID and Email must not contain control characters"}
+	}
+	v, err := query.Values(o)
+	if err != nil {
+		return nil, &ValidationError{Field: "list sessions options", Reason: "cannot be encoded"}
+	}
+	var out sessionList
+	r := &request{method: "GET", path: "/sessions/v2", query: v.Encode(), class: retry.Read, out: &out, private: []string{o.UID, o.Email}}
+	if err := s.client.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return out.Sessions, nil
+}
+
+// sessionList is the List response: {"sessions": [...]}, or a bare array.
+type sessionList struct{ Sessions []Session }
+
+func (l *sessionList) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		return json.Unmarshal(data, &l.Sessions)
+	}
+	var w struct {
+		Sessions []Session `json:"sessions"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	l.Sessions = w.Sessions
+	if l.Sessions == nil {
+		l.Sessions = []Session{}
+	}
+	return nil
+}
+
+// Events returns the raw events of a session.
+func (s *SessionsService) Events(ctx context.Context, id SessionID, opts ...Option) ([]Event, error) {
+	if err := id.validate(); err != nil {
+		return nil, err
+	}
+	var out struct {
+		Events []Event `json:"events"`
+	}
+	r := &request{method: "GET", path: "/v2/sessions/" + id.PathEscaped() + "/events", class: retry.Read, out: &out}
+	if err := s.client.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	if out.Events == nil {
+		out.Events = []Event{}
+	}
+	return out.Events, nil
+}
+
+// Context returns the session data the LLM would see under cfg: the session's
+// static context and its pages with their events. cfg may be nil; cfg.LLM
+// must be nil, since no LLM is involved.
+func (s *SessionsService) Context(ctx context.Context, id SessionID, cfg *ProfileConfig, opts ...Option) (*SessionContext, error) {
+	if err := id.validate(); err != nil {
+		return nil, err
+	}
+	body := &ProfileConfig{}
+	if cfg != nil {
+		if cfg.LLM != nil {
+			return nil, &ValidationError{Field: "context config", Reason: "llm must be nil: context requests involve no LLM"}
+		}
+		if err := cfg.validate(); err != nil {
+			return nil, err
+		}
+		body = cfg
+	}
+	var out struct {
+		ContextData *SessionContext `json:"context_data"`
+	}
+	r := &request{method: "POST", path: "/v2/sessions/" + id.PathEscaped() + "/context", body: body, class: retry.Read, out: &out}
+	if err := s.client.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	if out.ContextData == nil {
+		return nil, invalidf(r, "the response has no context_data")
+	}
+	return out.ContextData, nil
+}

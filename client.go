@@ -42,6 +42,7 @@ type Client struct {
 	apiKey    string
 	settings  settings
 	transport http.RoundTripper // the default transport, shared by every call
+	gate      *retry.Gate       // pauses after a 429 and the WithRateLimit limit, for every call
 	hc        *http.Client      // settings.httpClient wrapped for retries and timeouts
 }
 
@@ -65,7 +66,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c.hc = wrapHTTPClient(c.settings.httpClient, c.transport)
+	c.gate = retry.NewGate(c.settings.ratePerSecond, c.settings.rateBurst)
+	c.hc = wrapHTTPClient(c.settings.httpClient, c.transport, c.gate)
 	c.common.client = c
 	c.Profiles = (*ProfilesService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)
@@ -111,7 +113,7 @@ func newTransport() *http.Transport {
 // wrapHTTPClient returns a copy of hc (or of a default client) whose
 // transport bounds each attempt and whose redirects never leave the host.
 // The caller's client is not changed.
-func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper) *http.Client {
+func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper, gate *retry.Gate) *http.Client {
 	var out http.Client
 	if hc != nil {
 		out = *hc
@@ -120,7 +122,7 @@ func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper) *http.C
 	if base == nil {
 		base = defaultTransport
 	}
-	out.Transport = &retry.Transport{Base: base}
+	out.Transport = &retry.Transport{Base: base, Gate: gate}
 	next := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
@@ -240,7 +242,7 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 
 	hc := c.hc
 	if s.httpClient != c.settings.httpClient {
-		hc = wrapHTTPClient(s.httpClient, c.transport)
+		hc = wrapHTTPClient(s.httpClient, c.transport, c.gate)
 	}
 	resp, err := call.Client(hc).Do(req)
 	if resp != nil && resp.Body != nil {

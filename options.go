@@ -2,6 +2,7 @@ package fullstory
 
 import (
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ const (
 	defaultMaxRetryAfter  = 60 * time.Second
 	defaultTimeout        = 30 * time.Second
 	defaultSummaryTimeout = 120 * time.Second
+	defaultConcurrency    = 4
 )
 
 // Option configures a Client in NewClient, or one call when passed to a method.
@@ -41,6 +43,10 @@ type settings struct {
 	userAgent         string // the caller's product, appended to ours
 	integrationSource string
 	idempotencyKey    string
+
+	concurrency   int     // SummarizeEach workers
+	ratePerSecond float64 // client-side limit; 0: none
+	rateBurst     int
 }
 
 func defaultSettings() settings {
@@ -49,6 +55,7 @@ func defaultSettings() settings {
 		retryWaitMin:  defaultRetryWaitMin,
 		retryWaitMax:  defaultRetryWaitMax,
 		maxRetryAfter: defaultMaxRetryAfter,
+		concurrency:   defaultConcurrency,
 	}
 }
 
@@ -252,4 +259,35 @@ func checkHeaderValue(field, v string) error {
 		return &ValidationError{Field: field, Reason: "must not contain control characters"}
 	}
 	return nil
+}
+
+// WithConcurrency sets how many summaries SessionsService.SummarizeEach
+// requests at once; default 4. Pass it to NewClient to change the default,
+// or to SummarizeEach for one batch.
+func WithConcurrency(n int) Option {
+	return func(s *settings) error {
+		if n < 1 || n > 1024 {
+			return &ValidationError{Field: "concurrency", Reason: "must be between 1 and 1024"}
+		}
+		s.concurrency = n
+		return nil
+	}
+}
+
+// WithRateLimit makes every attempt of the Client, retries included, pass a
+// client-side token bucket of perSecond attempts per second with the given
+// burst (golang.org/x/time/rate), shared by all its calls and goroutines, so
+// that a batch stays under Fullstory's limits instead of finding them. It is
+// a Client option: a method refuses it.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *settings) error {
+		if s.perCall {
+			return &ValidationError{Field: "rate limit", Reason: "is a Client option; pass it to NewClient"}
+		}
+		if math.IsNaN(perSecond) || perSecond <= 0 || math.IsInf(perSecond, 0) || burst < 1 {
+			return &ValidationError{Field: "rate limit", Reason: "needs perSecond > 0 and burst >= 1"}
+		}
+		s.ratePerSecond, s.rateBurst = perSecond, burst
+		return nil
+	}
 }

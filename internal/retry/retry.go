@@ -251,6 +251,8 @@ func Retryable(cl Class, status int, err error, ctx context.Context) (bool, stri
 		switch {
 		case ctx.Err() != nil:
 			return false, "the context is done"
+		case errors.Is(err, ErrWaitTooLong):
+			return false, "the rate-limit wait would outlast the context"
 		case NeverSent(err):
 			return true, "connection failed before the request was sent"
 		case !transient(err):

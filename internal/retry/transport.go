@@ -6,18 +6,30 @@ import (
 	"net/http"
 )
 
-// Transport bounds each attempt of a call by the call's Policy.Timeout, from
+// Transport is the per-attempt layer under retryablehttp: it waits for the
+// Client's Gate, then bounds the attempt by the call's Policy.Timeout, from
 // sending the request to closing the response body. The caller's context
 // keeps bounding the whole call.
 type Transport struct {
 	Base http.RoundTripper
+	Gate *Gate // nil: no shared pause or rate limit
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.Gate.Wait(req.Context()); err != nil {
+		return nil, err
+	}
 	c := callFrom(req.Context())
-	if c == nil || c.Timeout <= 0 {
+	if c == nil {
 		return t.Base.RoundTrip(req)
+	}
+	if c.Timeout <= 0 {
+		resp, err := t.Base.RoundTrip(req)
+		if err == nil {
+			t.Gate.observe(resp, c.MaxRetryAfter)
+		}
+		return resp, err
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), c.Timeout)
 	resp, err := t.Base.RoundTrip(req.WithContext(ctx))
@@ -25,6 +37,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
+	t.Gate.observe(resp, c.MaxRetryAfter)
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
 }

@@ -1,0 +1,87 @@
+package fullstory
+
+import (
+	"context"
+	"iter"
+	"sync"
+	"sync/atomic"
+)
+
+// SummaryResult is the outcome of one session of SessionsService.SummarizeEach.
+type SummaryResult struct {
+	ID      SessionID
+	Summary *Summary // nil when Err is set
+	Err     error
+}
+
+// SummarizeEach summarizes many sessions at once, WithConcurrency at a time
+// (default 4), and yields each result as it finishes with its index in ids.
+// One failed session does not stop the others: its result carries the error.
+// Breaking out of the loop cancels the summaries still running and returns
+// once every goroutine has ended. Every request of the Client shares one
+// pause after a 429 and the WithRateLimit limit, so a batch slows down
+// together instead of each request finding the limit by itself.
+func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, req *SummarizeRequest, opts ...Option) iter.Seq2[int, SummaryResult] {
+	return func(yield func(int, SummaryResult) bool) {
+		if len(ids) == 0 {
+			return
+		}
+		st, err := s.client.callSettings(opts)
+		if ctx == nil {
+			err = &ValidationError{Field: "context", Reason: "is nil"}
+		}
+		if err != nil {
+			for i, id := range ids {
+				if !yield(i, SummaryResult{ID: id, Err: err}) {
+					return
+				}
+			}
+			return
+		}
+		workers := min(st.concurrency, len(ids))
+
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		type indexed struct {
+			i int
+			r SummaryResult
+		}
+		results := make(chan indexed, workers)
+		var (
+			next    atomic.Int64
+			stopped atomic.Bool
+			wg      sync.WaitGroup
+		)
+		wg.Add(workers)
+		for range workers {
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(ids) || stopped.Load() {
+						return
+					}
+					sum, err := s.Summarize(ctx, ids[i], req, opts...)
+					results <- indexed{i, SummaryResult{ID: ids[i], Summary: sum, Err: err}}
+				}
+			}()
+		}
+		go func() {
+			wg.Wait()
+			close(results)
+		}()
+		defer func() {
+			// After a break: stop the rest, and drain so every worker can
+			// finish its send and end before SummarizeEach returns.
+			stopped.Store(true)
+			cancel()
+			for range results {
+			}
+		}()
+		for res := range results {
+			if !yield(res.i, res.r) {
+				return
+			}
+		}
+	}
+}

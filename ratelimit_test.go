@@ -1,0 +1,159 @@
+package fullstory_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// A 429 with Retry-After pauses every request of the Client, so concurrent
+// callers wait instead of each finding the limit: the server, which answers
+// 429 to anything that arrives during its pause, sees exactly one 429.
+func TestRetryAfterPausesTheWholeClient(t *testing.T) {
+	var (
+		mu        sync.Mutex
+		limitedTo time.Time
+		n429, n   atomic.Int64
+	)
+	first := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if n429.Load() == 0 || now.Before(limitedTo) {
+			if n429.Add(1) == 1 {
+				defer close(first)
+			}
+			limitedTo = now.Add(time.Second)
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"code":"too_many_requests","message":"slow down"}`)
+			return
+		}
+		fmt.Fprint(w, `{"sessions":[]}`)
+	}))
+	defer srv.Close()
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+
+	list := func() error {
+		_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{UID: "u"})
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	wg.Add(1)
+	go func() { defer wg.Done(); errs <- list() }()
+	<-first // the Client has seen the 429 (the response is being written)
+	time.Sleep(20 * time.Millisecond)
+	for range 5 {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- list() }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, 1, n429.Load(), "requests of the same Client ran into the limit again")
+	assert.EqualValues(t, 7, n.Load())
+}
+
+// WithRateLimit keeps a burst of concurrent calls under a server's token
+// bucket that would otherwise answer many of them 429.
+func TestWithRateLimitPacesEveryCall(t *testing.T) {
+	const serverRate, burst = 25.0, 5
+	var (
+		mu       sync.Mutex
+		tokens   = float64(burst)
+		last     = time.Now()
+		n429, ok atomic.Int64
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		now := time.Now()
+		tokens = min(burst, tokens+now.Sub(last).Seconds()*serverRate)
+		last = now
+		allowed := tokens >= 1
+		if allowed {
+			tokens--
+		}
+		mu.Unlock()
+		if !allowed {
+			n429.Add(1)
+			w.WriteHeader(http.StatusTooManyRequests) // no Retry-After: backoff only
+			fmt.Fprint(w, `{"code":"too_many_requests","message":"slow down"}`)
+			return
+		}
+		ok.Add(1)
+		fmt.Fprint(w, `{"summary":"ok"}`)
+	}))
+	defer srv.Close()
+
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRateLimit(20, 1),
+		fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	ids := make([]fullstory.SessionID, 30)
+	for i := range ids {
+		ids[i] = fullstory.NewSessionID("u", fmt.Sprint(i))
+	}
+	for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(30)) {
+		require.NoError(t, res.Err)
+	}
+	assert.EqualValues(t, 30, ok.Load())
+	assert.Zero(t, n429.Load(), "the client-side limit let requests through faster than it should")
+
+	_, err = c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithRateLimit(1, 1))
+	assert.ErrorIs(t, err, fullstory.ErrInvalidArgument, "WithRateLimit is a Client option")
+}
+
+// N concurrent callers reuse about N connections, however many calls they
+// make. (The default transport keeps two idle connections per host, so it
+// closes and opens connections all the time.) The bound is 2N, not N:
+// net/http hands a connection freed during a dial to the request waiting for
+// that dial, and keeps the dialled one idle, so a few more than N may open
+// while the pool fills; plain net/http with cancellable contexts does the
+// same. Once the pool holds N, none opens again.
+func TestConcurrentCallersReuseConnections(t *testing.T) {
+	const callers, calls = 16, 40
+	var newConns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"sessions":[]}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	wg.Add(callers)
+	for range callers {
+		go func() {
+			defer wg.Done()
+			for range calls {
+				_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: "a@b.c"})
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d callers x %d calls opened %d connections", callers, calls, newConns.Load())
+	assert.LessOrEqual(t, newConns.Load(), int64(2*callers), "connections were opened and dropped instead of reused")
+}

@@ -44,6 +44,9 @@ type Client struct {
 	transport http.RoundTripper // the default transport, shared by every call
 	gate      *retry.Gate       // pauses after a 429 and the WithRateLimit limit, for every call
 	hc        *http.Client      // settings.httpClient wrapped for retries and timeouts
+	rc        *retryablehttp.Client
+	auth      string // the Authorization header
+	ua        string // the User-Agent header
 }
 
 // service is what the named services are made of: a way back to the Client.
@@ -68,6 +71,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	c.gate = retry.NewGate(c.settings.ratePerSecond, c.settings.rateBurst)
 	c.hc = wrapHTTPClient(c.settings.httpClient, c.transport, c.gate)
+	c.rc = retry.NewClient(c.hc)
+	c.auth = "Basic " + apiKey
+	c.ua = c.userAgent(&c.settings)
 	c.common.client = c
 	c.Profiles = (*ProfilesService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)
@@ -142,6 +148,9 @@ func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper, gate *r
 
 // callSettings returns the Client's settings with a call's options applied.
 func (c *Client) callSettings(opts []Option) (*settings, error) {
+	if len(opts) == 0 {
+		return &c.settings, nil // read-only from here on
+	}
 	s := c.settings
 	s.perCall = true
 	for _, opt := range opts {
@@ -234,17 +243,21 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 		Method:        r.method,
 		Path:          r.path,
 	})
-	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, call), r.method, rawURL, body)
+	var rawBody any // a nil []byte would make net/http probe for a body
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, call), r.method, rawURL, rawBody)
 	if err != nil {
 		return fmt.Errorf("fullstory: %s %s: building the request: %w", r.method, r.path, redactURLError(err))
 	}
 	c.setHeaders(req.Header, s, body != nil)
 
-	hc := c.hc
+	rc := c.rc
 	if s.httpClient != c.settings.httpClient {
-		hc = wrapHTTPClient(s.httpClient, c.transport, c.gate)
+		rc = retry.NewClient(wrapHTTPClient(s.httpClient, c.transport, c.gate))
 	}
-	resp, err := call.Client(hc).Do(req)
+	resp, err := rc.Do(req)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // retry.Call has read it already
 	}
@@ -262,9 +275,13 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 }
 
 func (c *Client) setHeaders(h http.Header, s *settings, hasBody bool) {
-	h.Set("Authorization", "Basic "+c.apiKey)
+	h.Set("Authorization", c.auth)
 	h.Set("Accept", "application/json")
-	h.Set("User-Agent", c.userAgent(s))
+	ua := c.ua
+	if s.userAgent != c.settings.userAgent {
+		ua = c.userAgent(s)
+	}
+	h.Set("User-Agent", ua)
 	if hasBody {
 		h.Set("Content-Type", "application/json")
 	}

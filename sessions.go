@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 
@@ -37,32 +38,43 @@ type Session struct {
 // ID returns the SessionID that Summarize, Events and Context take.
 func (s Session) ID() SessionID { return NewSessionID(s.UserID, s.SessionID) }
 
-// UnmarshalJSON decodes the camelCase wire shape (and the snake_case one of
-// the schema tables), with ids and createdTime as strings or numbers.
-func (s *Session) UnmarshalJSON(data []byte) error {
-	var w struct {
-		UserID       flexString `json:"userId"`
-		SessionID    flexString `json:"sessionId"`
-		CreatedTime  flexString `json:"createdTime"`
-		FsURL        string     `json:"fsUrl"`
-		UserIDS      flexString `json:"user_id"`
-		SessionIDS   flexString `json:"session_id"`
-		CreatedTimeS flexString `json:"created_time"`
-		FsURLS       string     `json:"fs_url"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
+// sessionWire is a listed session in either name style.
+type sessionWire struct {
+	UserID       flexString `json:"userId"`
+	SessionID    flexString `json:"sessionId"`
+	CreatedTime  flexString `json:"createdTime"`
+	FsURL        string     `json:"fsUrl"`
+	UserIDS      flexString `json:"user_id"`
+	SessionIDS   flexString `json:"session_id"`
+	CreatedTimeS flexString `json:"created_time"`
+	FsURLS       string     `json:"fs_url"`
+}
+
+func (w *sessionWire) session() (Session, error) {
 	created, err := parseCreatedTime(string(firstNonEmpty(w.CreatedTime, w.CreatedTimeS)))
 	if err != nil {
-		return err
+		return Session{}, err
 	}
-	*s = Session{
+	return Session{
 		UserID:      string(firstNonEmpty(w.UserID, w.UserIDS)),
 		SessionID:   string(firstNonEmpty(w.SessionID, w.SessionIDS)),
 		CreatedTime: created,
 		URL:         firstNonEmpty(w.FsURL, w.FsURLS),
+	}, nil
+}
+
+// UnmarshalJSON decodes the camelCase wire shape (and the snake_case one of
+// the schema tables), with ids and createdTime as strings or numbers.
+func (s *Session) UnmarshalJSON(data []byte) error {
+	var w sessionWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
 	}
+	sess, err := w.session()
+	if err != nil {
+		return err
+	}
+	*s = sess
 	return nil
 }
 
@@ -111,6 +123,8 @@ func (f *flexString) UnmarshalJSON(data []byte) error {
 	switch {
 	case bytes.Equal(data, []byte("null")):
 		*f = ""
+	case len(data) > 1 && data[0] == '"' && data[len(data)-1] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data):
+		*f = flexString(data[1 : len(data)-1]) // no escapes: the common case, without a second decode
 	case len(data) > 0 && data[0] == '"':
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
@@ -152,22 +166,32 @@ func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts
 }
 
 // sessionList is the List response: {"sessions": [...]}, or a bare array.
+// It decodes the sessions in one pass, without a decoder per session.
 type sessionList struct{ Sessions []Session }
 
 func (l *sessionList) UnmarshalJSON(data []byte) error {
+	var wires []sessionWire
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
-		return json.Unmarshal(data, &l.Sessions)
+		if err := json.Unmarshal(data, &wires); err != nil {
+			return err
+		}
+	} else {
+		var w struct {
+			Sessions []sessionWire `json:"sessions"`
+		}
+		if err := json.Unmarshal(data, &w); err != nil {
+			return err
+		}
+		wires = w.Sessions
 	}
-	var w struct {
-		Sessions []Session `json:"sessions"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	l.Sessions = w.Sessions
-	if l.Sessions == nil {
-		l.Sessions = []Session{}
+	l.Sessions = make([]Session, len(wires))
+	for i := range wires {
+		sess, err := wires[i].session()
+		if err != nil {
+			return err
+		}
+		l.Sessions[i] = sess
 	}
 	return nil
 }

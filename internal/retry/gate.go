@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -17,8 +17,7 @@ import (
 type Gate struct {
 	limiter *rate.Limiter // nil: no client-side limit
 
-	mu    sync.Mutex
-	until time.Time // no attempt starts before this
+	until atomic.Int64 // unix nanoseconds; no attempt starts before this
 }
 
 // NewGate returns a Gate; perSecond > 0 adds a client-side limit of that many
@@ -40,10 +39,11 @@ func (g *Gate) Wait(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
-	g.mu.Lock()
-	pause := time.Until(g.until)
-	g.mu.Unlock()
-	if pause > 0 {
+	if until := g.until.Load(); until != 0 {
+		pause := time.Until(time.Unix(0, until))
+		if pause <= 0 {
+			return g.limit(ctx)
+		}
 		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(pause).After(deadline) {
 			return fmt.Errorf("%w (the server asked for a %s pause)", ErrWaitTooLong, pause.Round(time.Millisecond))
 		}
@@ -55,6 +55,11 @@ func (g *Gate) Wait(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+	return g.limit(ctx)
+}
+
+// limit waits for the client-side rate limiter, if there is one.
+func (g *Gate) limit(ctx context.Context) error {
 	if g.limiter != nil {
 		if err := g.limiter.Wait(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -77,10 +82,11 @@ func (g *Gate) observe(resp *http.Response, maxPause time.Duration) {
 	if !ok || ra <= 0 || ra > maxPause {
 		return
 	}
-	until := time.Now().Add(ra)
-	g.mu.Lock()
-	if until.After(g.until) {
-		g.until = until
+	until := time.Now().Add(ra).UnixNano()
+	for {
+		cur := g.until.Load()
+		if until <= cur || g.until.CompareAndSwap(cur, until) {
+			return
+		}
 	}
-	g.mu.Unlock()
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -101,18 +102,19 @@ func callFrom(ctx context.Context) *Call {
 	return c
 }
 
-// Client returns a retryablehttp.Client that sends through hc and asks c at
-// each step. It is cheap and meant for one call.
-func (c *Call) Client(hc *http.Client) *retryablehttp.Client {
+// NewClient returns the retryablehttp.Client of one fullstory.Client: it
+// sends through hc and, at each step, asks the Call that WithCall put in the
+// request's context. It has no logger of its own and never returns
+// retryablehttp's "giving up" errors.
+func NewClient(hc *http.Client) *retryablehttp.Client {
 	return &retryablehttp.Client{
-		HTTPClient:     hc,
-		RetryWaitMin:   c.WaitMin,
-		RetryWaitMax:   c.WaitMax,
-		RetryMax:       c.MaxRetries,
-		CheckRetry:     c.checkRetry,
-		Backoff:        c.backoff,
+		HTTPClient: hc,
+		// Each Call enforces its own MaxRetries; this is only a backstop.
+		RetryMax:       math.MaxInt32,
+		CheckRetry:     checkRetry,
+		Backoff:        noBackoff,
 		ErrorHandler:   passthrough,
-		RequestLogHook: c.beforeAttempt,
+		RequestLogHook: beforeAttempt,
 	}
 }
 
@@ -123,8 +125,33 @@ func passthrough(resp *http.Response, err error, _ int) (*http.Response, error) 
 	return resp, err
 }
 
-func (c *Call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, _ int) {
-	c.start = time.Now()
+// noBackoff: checkRetry has waited already, where it can see the context
+// and the Call.
+func noBackoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
+
+func beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
+	if c := callFrom(req.Context()); c != nil {
+		c.start = time.Now()
+	}
+}
+
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := callFrom(ctx)
+	if c == nil {
+		return false, err
+	}
+	retry, err := c.checkRetry(ctx, resp, err)
+	if !retry {
+		return false, err
+	}
+	t := time.NewTimer(c.wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-t.C:
+		return true, nil
+	}
 }
 
 // checkRetry reads the whole response body (so that a body cut off mid-way is
@@ -178,8 +205,6 @@ func (c *Call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	return true, nil
 }
 
-func (c *Call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return c.wait }
-
 func (c *Call) logAttempt(err error) {
 	if c.Logger == nil {
 		return
@@ -201,45 +226,35 @@ func (c *Call) log(level slog.Level, msg string, attrs ...any) {
 // readBody reads at most limit bytes of resp's body and closes it.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
-	r := io.Reader(resp.Body)
-	if limit > 0 {
-		if resp.ContentLength > limit {
-			resp.Body = http.NoBody
-			return nil, fmt.Errorf("%w: Content-Length %d is over the %d MiB limit", ErrBodyTooLarge, resp.ContentLength, limit>>20)
-		}
-		r = io.LimitReader(resp.Body, limit+1)
+	if limit > 0 && resp.ContentLength > limit {
+		resp.Body = http.NoBody
+		return nil, fmt.Errorf("%w: Content-Length %d is over the %d MiB limit", ErrBodyTooLarge, resp.ContentLength, limit>>20)
 	}
-	var buf []byte
+	size := 512
 	if resp.ContentLength > 0 {
-		buf = make([]byte, 0, resp.ContentLength+1)
+		size = int(resp.ContentLength) + 1 // +1 to see EOF without growing
 	}
-	body, err := readAll(r, buf)
-	resp.Body = http.NoBody
-	if err != nil {
-		return nil, err
-	}
-	if limit > 0 && int64(len(body)) > limit {
-		return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
-	}
-	return body, nil
-}
-
-// readAll is io.ReadAll into a buffer the caller may have sized already.
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	if b == nil {
-		b = make([]byte, 0, 512)
-	}
+	b := make([]byte, 0, size)
 	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
+		if limit > 0 && int64(len(b)) > limit {
+			resp.Body = http.NoBody
+			return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
 		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
+		}
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			resp.Body = http.NoBody
+			if limit > 0 && int64(len(b)) > limit {
+				return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
+			}
+			return b, nil
+		}
+		if err != nil {
+			resp.Body = http.NoBody
+			return nil, err
 		}
 	}
 }

@@ -1,0 +1,200 @@
+package fullstory_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"testing"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// The benchmarks compare each SDK call with a hand-written net/http +
+// encoding/json call doing the same request against the same in-process
+// server, so the difference is what the SDK costs. Run them with
+//
+//	go test -run '^$' -bench . -benchtime 2000x
+
+const (
+	benchSummary  = `{"summary":"The user added two tickets to the cart, hit a network error at payment and left."}`
+	benchSessions = `{"sessions":[{"userId":"6973903723107198876","sessionId":"5156932900183134039","createdTime":"1750978914","fsUrl":"https://app.fullstory.com/ui/XYZ/session/6973903723107198876:5156932900183134039"},{"userId":"6973903723107198876","sessionId":"7595300836794220845","createdTime":"1750971633","fsUrl":"https://app.fullstory.com/ui/XYZ/session/6973903723107198876:7595300836794220845"}]}`
+	benchCreated  = `{"id":"5371ea1b-625c-4773-b038-0dacb0b4d08a"}`
+)
+
+func newBenchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodPost:
+			io.Copy(io.Discard, r.Body)
+			io.WriteString(w, benchCreated)
+		case r.URL.Path == "/sessions/v2":
+			io.WriteString(w, benchSessions)
+		default:
+			io.WriteString(w, benchSummary)
+		}
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// baseline is the hand-written client: the same headers, a tuned transport,
+// encoding/json, and no retries, validation or error decoding.
+type baseline struct {
+	hc   *http.Client
+	base string
+}
+
+func newBaseline(srv *httptest.Server) *baseline {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	return &baseline{hc: &http.Client{Transport: tr}, base: srv.URL}
+}
+
+func (c *baseline) do(ctx context.Context, method, rawURL string, body []byte, out any) error {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Basic KEY")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "baseline/1.0")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func (c *baseline) summarize(ctx context.Context) error {
+	var out struct {
+		Summary string `json:"summary"`
+	}
+	return c.do(ctx, http.MethodGet, c.base+"/v2/sessions/6973903723107198876%3A5156932900183134039/summary?config_profile=p1", nil, &out)
+}
+
+func (c *baseline) list(ctx context.Context) error {
+	var out struct {
+		Sessions []struct {
+			UserID      string `json:"userId"`
+			SessionID   string `json:"sessionId"`
+			CreatedTime string `json:"createdTime"`
+			FsURL       string `json:"fsUrl"`
+		} `json:"sessions"`
+	}
+	q := url.Values{"email": {"jane@doe.com"}, "limit": {"10"}}
+	return c.do(ctx, http.MethodGet, c.base+"/sessions/v2?"+q.Encode(), nil, &out)
+}
+
+var benchProfile = &fullstory.ProfileRequest{
+	Name: "support assistant",
+	ProfileConfig: fullstory.ProfileConfig{
+		LLM: &fullstory.LLMConfig{
+			PrePrompt:   "You are a support assistant. The following is a log of user session events. Please analyze carefully.",
+			PostPrompt:  "Summarize the user's primary goal, any issues encountered (errors, rage clicks), the user's final action.",
+			Temperature: fullstory.Ptr(0.2),
+		},
+		Slice:  &fullstory.SliceConfig{Mode: fullstory.SliceLast, EventLimit: 200},
+		Events: &fullstory.EventsConfig{ExcludeTypes: []fullstory.EventType{fullstory.EventConsoleError, fullstory.EventNetworkError}},
+	},
+}
+
+func (c *baseline) create(ctx context.Context) error {
+	body, err := json.Marshal(benchProfile)
+	if err != nil {
+		return err
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	return c.do(ctx, http.MethodPost, c.base+"/v2/visit_profile", body, &out)
+}
+
+type benchCalls struct {
+	sdk, baseline func(context.Context) error
+}
+
+func newBenchCalls(b *testing.B) map[string]benchCalls {
+	srv := newBenchServer(b)
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := newBaseline(srv)
+	id := fullstory.NewSessionID("6973903723107198876", "5156932900183134039")
+	return map[string]benchCalls{
+		"Summarize": {
+			sdk: func(ctx context.Context) error {
+				_, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "p1"})
+				return err
+			},
+			baseline: base.summarize,
+		},
+		"SessionsList": {
+			sdk: func(ctx context.Context) error {
+				_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "jane@doe.com", Limit: 10})
+				return err
+			},
+			baseline: base.list,
+		},
+		"ProfilesCreate": {
+			sdk: func(ctx context.Context) error {
+				_, err := c.Profiles.Create(ctx, benchProfile)
+				return err
+			},
+			baseline: base.create,
+		},
+	}
+}
+
+func BenchmarkCalls(b *testing.B) {
+	calls := newBenchCalls(b)
+	for _, name := range []string{"Summarize", "SessionsList", "ProfilesCreate"} {
+		for _, impl := range []string{"sdk", "baseline"} {
+			call := calls[name].sdk
+			if impl == "baseline" {
+				call = calls[name].baseline
+			}
+			b.Run(name+"/"+impl, func(b *testing.B) {
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := call(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(name+"/"+impl+"/parallel64", func(b *testing.B) {
+				ctx := context.Background()
+				b.ReportAllocs()
+				b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := call(ctx); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		}
+	}
+}

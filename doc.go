@@ -1,0 +1,90 @@
+// Package fullstory is a typed client for Fullstory's AI Session Summary API.
+//
+// The API does three things: a prompt profile says which part of a session an
+// LLM sees and how it answers (Client.Profiles); a session is summarized with a
+// profile (Client.Sessions.Summarize); and the sessions of a user found by
+// email or uid are listed, e.g. from a CRM or a support ticket
+// (Client.Sessions.List).
+//
+//	c, err := fullstory.NewClient(os.Getenv("FULLSTORY_API_KEY"))
+//	sessions, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "jane@doe.com", Limit: 5})
+//	sum, err := c.Sessions.Summarize(ctx, sessions[0].ID(), &fullstory.SummarizeRequest{Profile: id})
+//
+// # Authentication
+//
+// Every request carries "Authorization: Basic <key>", the raw server API key
+// (not base64 of user:pass). The key needs the Admin or Architect role, and
+// the account needs Anywhere: Activation; each summary spends one Activation.
+// The key never appears in an error, a log line or the output of %v or %#v.
+//
+// # Regions
+//
+// Requests go to DefaultBaseURL. A key that starts with "eu1." selects
+// EU1BaseURL, and WithRegion or WithBaseURL choose explicitly. WithBaseURL
+// also points the client at a proxy or at a fullstorytest server; it must be
+// https, or http to a loopback host.
+//
+// # Errors
+//
+// A response other than 2xx becomes an *APIError with the status, the API's
+// code and message, Retry-After, the number of attempts and up to 64 KiB of the
+// body; errors.Is matches it with ErrBadRequest, ErrUnauthorized, ErrForbidden,
+// ErrNotFound, ErrRateLimited and ErrServer. Input the client refuses before
+// sending anything is a *ValidationError, which matches ErrInvalidArgument. A
+// success response that cannot be used (not JSON, wrong types, empty, over
+// 32 MiB) matches ErrInvalidResponse. Transport errors wrap the original, so
+// errors.Is(err, context.DeadlineExceeded) works; URLs in them lose their query
+// string, which may hold an email or uid.
+//
+// # Retries
+//
+// Each operation has a class that decides what is retried, up to WithMaxRetries
+// (default 3) times with jittered exponential backoff (WithRetryWait, default
+// 500ms to 8s):
+//
+//   - read (Profiles.Get, List, All, Delete; Sessions.List, Events, Context):
+//     connection errors, per-attempt timeouts, 429, 500, 502, 503 and 504.
+//   - summary (Sessions.Summarize, SummarizeEach): 429, 502, 503, 504, and
+//     connections that failed before the request was sent. Never a 500 or a
+//     timeout, after which the summary may have been made and paid for.
+//   - write (Profiles.Create, Update): 429 and connections that failed before
+//     sending; with WithIdempotencyKey, as read.
+//
+// Other 4xx are never retried, nor is anything once the context is done. A
+// Retry-After (seconds or an HTTP date) on 429 or 503 is honoured up to
+// WithMaxRetryAfter (default 60s); a longer one returns the 429 at once with
+// APIError.RetryAfter set, so the caller can schedule. After a 429 with
+// Retry-After, every request of the Client waits until then. No wait outlasts
+// the context's deadline. Request bodies are encoded once and sent byte for
+// byte on every attempt. Redirects to another host are not followed, so the
+// key never leaves the API host.
+//
+// The context bounds the whole call; WithTimeout bounds each attempt
+// (default 30s, and 120s for summaries).
+//
+// # Structured output
+//
+// A profile's LLMConfig.ResponseSchema (the quick-start guide's
+// "output_schema"; the API field is "response_schema") asks the LLM for JSON
+// that follows a Schema, Fullstory's upper-case dialect. SchemaFor derives one
+// from a Go type, ParseSchema converts a standard JSON Schema, and
+// Summary.Decode, DecodeSummary and SummarizeAs decode the result:
+//
+//	type Brief struct {
+//		Goal   string   `json:"goal" jsonschema:"the user's primary goal"`
+//		Issues []string `json:"issues"`
+//	}
+//	schema, err := fullstory.SchemaFor[Brief]()
+//	brief, sum, err := fullstory.SummarizeAs[Brief](ctx, c, id, &fullstory.SummarizeRequest{Profile: profileID})
+//
+// # Logging
+//
+// Without WithLogger nothing is logged. With a *slog.Logger: each attempt at
+// Debug, each retry at Info, each final failure at Warn, with method, path,
+// status, attempt, duration and wait; never query strings, headers or bodies.
+//
+// # Testing
+//
+// Package fullstorytest is an in-memory fake of the API for tests:
+// fullstorytest.NewServer().Client() returns a Client wired to it.
+package fullstory

@@ -1,0 +1,96 @@
+package fullstorytest
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Fault is a failure for the server to inject into the next requests; see
+// Server.InjectFault. Combine the fields: a Delay then a Status, a Status cut
+// off, and so on.
+type Fault struct {
+	// Path limits the fault to requests whose path starts with it, compared
+	// with both the escaped path ("/v2/sessions/1%3A2/summary") and the
+	// decoded one ("/v2/sessions/1:2/summary"). Empty: every request.
+	Path string
+	// Count is how many matching requests get the fault; 0 means 1.
+	Count int
+	// Delay holds each matching request this long before it is answered,
+	// unless its client gives up first.
+	Delay time.Duration
+	// Status, when set, answers with this status instead of handling the
+	// request, so nothing changes on the server. Values outside 200–599
+	// count as 500.
+	Status int
+	// Body is the response body with Status. Empty: the API's
+	// {"code","message"} body with the status's code, e.g. server_error.
+	Body string
+	// RetryAfter, when positive, is sent with Status as a Retry-After header
+	// in whole seconds, rounded up.
+	RetryAfter time.Duration
+	// Header adds response headers with Status, e.g. a Retry-After as an
+	// HTTP date, or a Content-Type for a proxy's HTML page.
+	Header http.Header
+	// CutOff sends the status line, the headers and half the body, then drops
+	// the connection. Without Status the request is handled first, so its
+	// changes are kept, as when a response is lost on the way back.
+	CutOff bool
+}
+
+// pendingFault is an injected Fault with the requests it has left.
+type pendingFault struct {
+	Fault
+	left int
+}
+
+// InjectFault makes the next f.Count requests that match f.Path fail as f
+// says. Faults apply in the order they were injected, one per request; a
+// request that matches none is served normally.
+func (s *Server) InjectFault(f Fault) {
+	f.Header = f.Header.Clone()
+	s.mu.Lock()
+	s.faults = append(s.faults, &pendingFault{Fault: f, left: max(f.Count, 1)})
+	s.mu.Unlock()
+}
+
+// takeFault returns the fault for r, if any, and counts r against it.
+func (s *Server) takeFault(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, pf := range s.faults {
+		if !strings.HasPrefix(r.URL.Path, pf.Path) && !strings.HasPrefix(r.URL.EscapedPath(), pf.Path) {
+			continue
+		}
+		pf.left--
+		if pf.left == 0 {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+		}
+		f := pf.Fault
+		return &f
+	}
+	return nil
+}
+
+// response returns the answer of a fault with a Status.
+func (f *Fault) response() *response {
+	status := f.Status
+	if status < 200 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	var resp *response
+	if f.Body != "" {
+		resp = &response{status: status, body: []byte(f.Body)}
+	} else {
+		resp = errorResponse(status, codeFor(status), "injected fault: %d %s", status, http.StatusText(status))
+	}
+	resp.header = f.Header.Clone()
+	if resp.header == nil {
+		resp.header = http.Header{}
+	}
+	if f.RetryAfter > 0 {
+		resp.header.Set("Retry-After", strconv.FormatInt(retryAfterSeconds(f.RetryAfter.Seconds()), 10))
+	}
+	return resp
+}

@@ -1,0 +1,81 @@
+package fullstorytest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
+)
+
+// newServer starts a server that the test closes when it ends.
+func newServer(t *testing.T, opts ...fullstorytest.ServerOption) *fullstorytest.Server {
+	t.Helper()
+	srv := fullstorytest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// demoID parses one of the Demo*Session constants.
+func demoID(t *testing.T, s string) fullstory.SessionID {
+	t.Helper()
+	id, err := fullstory.ParseSessionID(s)
+	require.NoError(t, err)
+	return id
+}
+
+// rawResponse is what a request sent without the library got back.
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	Code   string // the error body's code
+}
+
+// raw sends a request as written, authenticated unless auth is "-", to test
+// what the library would refuse to send.
+func raw(t *testing.T, srv *fullstorytest.Server, method, uri, body string, auth ...string) rawResponse {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+uri, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Close = true // no idle connection left behind
+	switch {
+	case len(auth) == 0:
+		req.Header.Set("Authorization", "Basic "+srv.APIKey)
+	case auth[0] != "-":
+		req.Header.Set("Authorization", auth[0])
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	out := rawResponse{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	var e struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(data, &e) == nil {
+		out.Code = e.Code
+		if resp.StatusCode >= 400 {
+			require.NotEmpty(t, e.Message, "an error body has a message")
+		}
+	}
+	return out
+}
+
+// apiError returns err as an *APIError, failing the test if it is not one.
+func apiError(t *testing.T, err error) *fullstory.APIError {
+	t.Helper()
+	var ae *fullstory.APIError
+	require.ErrorAs(t, err, &ae)
+	return ae
+}

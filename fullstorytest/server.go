@@ -1,0 +1,125 @@
+package fullstorytest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// DefaultAPIKey is the API key a Server accepts unless WithAPIKey says
+// otherwise.
+const DefaultAPIKey = "fake-api-key"
+
+// Server is an in-memory fake of the Fullstory Session Summary API. Its
+// methods are safe for concurrent use, also while it serves requests.
+type Server struct {
+	// URL is the base URL of the started server, e.g. "http://127.0.0.1:41234",
+	// for fullstory.WithBaseURL. It is empty until the server is started.
+	URL string
+	// APIKey is the key the server accepts, sent as "Authorization: Basic <APIKey>".
+	APIKey string
+
+	latency  time.Duration
+	demoData bool
+	limit    *bucket // nil: no rate limit
+
+	srv       *httptest.Server
+	done      chan struct{} // closed by Close: ends every wait
+	closeOnce sync.Once
+
+	mu       sync.Mutex
+	profiles map[fullstory.ProfileID]*storedProfile
+	sessions map[fullstory.SessionID]*storedSession
+	nextSeq  int // orders profiles and numbers generated ids
+	requests []Request
+	faults   []*pendingFault
+	replays  map[string]*replay // Idempotency-Key -> first response
+}
+
+// NewServer returns a started Server listening on 127.0.0.1, seeded with the
+// demo data (see DemoEmail) unless WithoutDemoData is given. Close it when
+// done. Like httptest.NewServer, it panics if it cannot listen.
+func NewServer(opts ...ServerOption) *Server {
+	s := NewUnstartedServer(opts...)
+	s.Start()
+	return s
+}
+
+// NewUnstartedServer returns a Server that does not listen yet: call Start,
+// or mount Handler on a server of your own, as the CLI's `fullstory fake`
+// does. Call Close when done either way.
+func NewUnstartedServer(opts ...ServerOption) *Server {
+	s := &Server{
+		APIKey:   DefaultAPIKey,
+		demoData: true,
+		done:     make(chan struct{}),
+		profiles: make(map[fullstory.ProfileID]*storedProfile),
+		sessions: make(map[fullstory.SessionID]*storedSession),
+		replays:  make(map[string]*replay),
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(s)
+		}
+	}
+	if s.demoData {
+		for _, sess := range demoSessions() {
+			s.AddSession(sess)
+		}
+	}
+	return s
+}
+
+// Start starts an unstarted Server on 127.0.0.1 and sets URL. It panics if
+// the server was started already or cannot listen.
+func (s *Server) Start() {
+	if s.srv != nil {
+		panic("fullstorytest: Server.Start called twice")
+	}
+	s.srv = httptest.NewServer(s.Handler())
+	s.URL = s.srv.URL
+}
+
+// Close stops the server: requests held by a delay or WithLatency are cut
+// off, and Close returns once every request has ended. It may be called more
+// than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		if s.srv != nil {
+			s.srv.Close()
+		}
+	})
+}
+
+// Handler returns the fake API as an http.Handler, to mount on a server of
+// your own. A cut-off fault aborts the connection with
+// panic(http.ErrAbortHandler), which net/http handles.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(s.serveHTTP)
+}
+
+// Client returns a client of the started server: WithBaseURL(URL), the
+// APIKey, an HTTP client whose idle connections Close closes, and
+// millisecond retry waits, WithRetryWait(time.Millisecond,
+// 5*time.Millisecond), so tests of retries run fast. opts are applied after
+// these and may override them. It panics if the server is not started or an
+// option is invalid, as test helpers do.
+func (s *Server) Client(opts ...fullstory.Option) *fullstory.Client {
+	if s.srv == nil {
+		panic("fullstorytest: Server.Client needs a started server (NewServer, or Start)")
+	}
+	all := append([]fullstory.Option{
+		fullstory.WithBaseURL(s.URL),
+		fullstory.WithHTTPClient(s.srv.Client()),
+		fullstory.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+	}, opts...)
+	c, err := fullstory.NewClient(s.APIKey, all...)
+	if err != nil {
+		panic("fullstorytest: Server.Client: " + err.Error())
+	}
+	return c
+}

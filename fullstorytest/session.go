@@ -1,0 +1,202 @@
+package fullstorytest
+
+import (
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// Session is a recorded session to add to a Server with AddSession. Only
+// Events matter for summaries; the rest is what lists and context show.
+type Session struct {
+	// UserID is Fullstory's id of the user's device, the first half of the
+	// session id. Empty: the UserID of an earlier session with the same UID
+	// or Email, or a new 19-digit id.
+	UserID string
+	// SessionID is the second half of the session id. Empty: a new 19-digit id.
+	SessionID string
+	// UID and Email find the session in Sessions.List.
+	UID   string
+	Email string
+	// DisplayName and UserProperties are the user context.
+	DisplayName    string
+	UserProperties map[string]any
+	// Created is when the session started. Zero: the first event's time.
+	Created  time.Time
+	Location *fullstory.LocationContext
+	Device   *fullstory.DeviceContext
+	Org      *fullstory.OrgContext
+	Events   []Event
+}
+
+// Event is one event of a Session.
+type Event struct {
+	// Time is when it happened. Zero: a second after the previous event, or
+	// Created for the first.
+	Time time.Time
+	// Type is a standard type such as fullstory.EventClick, or the name of a
+	// custom event such as "Order Completed". Empty: fullstory.EventNavigate.
+	Type fullstory.EventType
+	// URL is the page, absolute or a path (then on https://www.example.com).
+	// Empty: the previous event's page.
+	URL string
+	// Title is the page's title. Empty: the previous event's, on the same page.
+	Title string
+	// Target is the CSS selector of the element, e.g. "button#pay-now".
+	Target string
+	// Text is the element's text, the value typed, or an error's message.
+	Text string
+	// Properties are the event's properties, e.g. a custom event's.
+	Properties map[string]any
+}
+
+// storedSession is a Session as the server keeps it: complete and never
+// changed after AddSession, so handlers read it without the lock.
+type storedSession struct {
+	Session
+	id fullstory.SessionID
+}
+
+// standardTypes are the documented event types; any other type is the name
+// of a custom event.
+var standardTypes = []fullstory.EventType{
+	fullstory.EventNavigate, fullstory.EventClick, fullstory.EventDeadClick, fullstory.EventErrorClick,
+	fullstory.EventRageClick, fullstory.EventInputChange, fullstory.EventNetworkError,
+	fullstory.EventConsoleError, fullstory.EventMouseThrash, fullstory.EventHighlight,
+	fullstory.EventCopy, fullstory.EventPaste, fullstory.EventElementSeen,
+}
+
+func isCustom(t fullstory.EventType) bool { return !slices.Contains(standardTypes, t) }
+
+// defaultCreated is the start of a session that has no times at all.
+var defaultCreated = time.Date(2025, time.June, 1, 12, 0, 0, 0, time.UTC)
+
+// AddSession adds a session (or replaces one with the same id) and returns
+// its id. The server keeps a copy of sess, with the defaults described on
+// Session and Event filled in.
+func (s *Server) AddSession(sess Session) fullstory.SessionID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sess.UserID == "" {
+		sess.UserID = s.userIDFor(sess.UID, sess.Email)
+	}
+	if sess.SessionID == "" {
+		for {
+			s.nextSeq++
+			sess.SessionID = numericID(fmt.Sprintf("session %s #%d", sess.UserID, s.nextSeq))
+			if s.sessions[fullstory.NewSessionID(sess.UserID, sess.SessionID)] == nil {
+				break
+			}
+		}
+	}
+	sess.UserProperties = maps.Clone(sess.UserProperties)
+	sess.Location = clonePtr(sess.Location)
+	sess.Device = clonePtr(sess.Device)
+	sess.Org = clonePtr(sess.Org)
+	sess.Events = completeEvents(sess.Created, sess.Events)
+	if sess.Created.IsZero() {
+		sess.Created = defaultCreated
+		if len(sess.Events) > 0 {
+			sess.Created = sess.Events[0].Time
+		}
+	}
+	id := fullstory.NewSessionID(sess.UserID, sess.SessionID)
+	s.sessions[id] = &storedSession{Session: sess, id: id}
+	return id
+}
+
+// userIDFor returns the UserID of an earlier session of the same user, or
+// a new one derived from uid and email. s.mu is held.
+func (s *Server) userIDFor(uid, email string) string {
+	for _, prev := range s.sessions {
+		if (uid != "" && prev.UID == uid) || (email != "" && strings.EqualFold(prev.Email, email)) {
+			return prev.UserID
+		}
+	}
+	if uid == "" && email == "" {
+		s.nextSeq++
+		return numericID(fmt.Sprintf("anonymous #%d", s.nextSeq))
+	}
+	return numericID("user " + uid + " " + strings.ToLower(email))
+}
+
+// numericID returns a 19-digit decimal id derived from seed, like
+// Fullstory's.
+func numericID(seed string) string {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	return fmt.Sprint(1_000_000_000_000_000_000 + h.Sum64()%8_000_000_000_000_000_000)
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// completeEvents copies events with their times, types, pages and titles
+// filled in, in time order.
+func completeEvents(created time.Time, events []Event) []Event {
+	out := make([]Event, len(events))
+	prev := Event{Time: created}
+	if created.IsZero() {
+		prev.Time = defaultCreated.Add(-time.Second)
+	}
+	for i, e := range events {
+		switch {
+		case !e.Time.IsZero():
+			e.Time = e.Time.UTC()
+		case i == 0 && !created.IsZero():
+			e.Time = created.UTC()
+		default:
+			e.Time = prev.Time.Add(time.Second).UTC()
+		}
+		if e.Type == "" {
+			e.Type = fullstory.EventNavigate
+		}
+		if e.URL == "" {
+			e.URL = prev.URL
+		} else {
+			e.URL = absoluteURL(e.URL)
+		}
+		if e.Title == "" && e.URL == prev.URL {
+			e.Title = prev.Title
+		}
+		e.Properties = maps.Clone(e.Properties)
+		out[i] = e
+		prev = e
+	}
+	slices.SortStableFunc(out, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// absoluteURL puts a bare path on https://www.example.com.
+func absoluteURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host != "" {
+		return raw
+	}
+	return "https://www.example.com/" + strings.TrimPrefix(raw, "/")
+}
+
+// pagePath returns the path of an event's page, "/" for the root.
+func pagePath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// fsURL is the session's address in the Fullstory app.
+func (ss *storedSession) fsURL() string {
+	return "https://app.fullstory.com/ui/FAKE/session/" + ss.id.String()
+}

@@ -1,0 +1,226 @@
+package fullstorytest_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
+)
+
+func TestListSessions(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+
+	byEmail, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: fullstorytest.DemoEmail})
+	require.NoError(t, err)
+	require.Len(t, byEmail, 4)
+	wantOrder := []string{fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession, fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession}
+	for i, s := range byEmail {
+		assert.Equal(t, wantOrder[i], s.ID().String(), "newest first")
+		assert.Equal(t, fullstorytest.DemoUserID, s.UserID)
+		assert.Len(t, s.UserID, 19)
+		assert.Equal(t, "https://app.fullstory.com/ui/FAKE/session/"+s.ID().String(), s.URL)
+		if i > 0 {
+			assert.True(t, s.CreatedTime.Before(byEmail[i-1].CreatedTime))
+		}
+	}
+	assert.Equal(t, time.Unix(1750978914, 0).UTC(), byEmail[0].CreatedTime)
+
+	byUID, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: fullstorytest.DemoUID, Limit: 2})
+	require.NoError(t, err)
+	assert.Equal(t, byEmail[:2], byUID)
+
+	none, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "nobody@example.com"})
+	require.NoError(t, err)
+	assert.Empty(t, none)
+
+	// The wire shape: camelCase, createdTime as a string of unix seconds.
+	resp := raw(t, srv, "GET", "/sessions/v2?email=jane%40doe.com&limit=1", "")
+	require.Equal(t, http.StatusOK, resp.Status)
+	assert.JSONEq(t, `{"sessions":[{"userId":"6973903723107198876","sessionId":"5156932900183134039","createdTime":"1750978914",
+		"fsUrl":"https://app.fullstory.com/ui/FAKE/session/6973903723107198876:5156932900183134039"}]}`, string(resp.Body))
+
+	resp = raw(t, srv, "GET", "/sessions/v2?limit=5", "")
+	assert.Equal(t, http.StatusBadRequest, resp.Status)
+	assert.Equal(t, "required_field", resp.Code)
+	resp = raw(t, srv, "GET", "/sessions/v2?uid=jane-doe&limit=many", "")
+	assert.Equal(t, http.StatusBadRequest, resp.Status)
+	assert.Equal(t, "invalid_argument", resp.Code)
+}
+
+func TestAddSession(t *testing.T) {
+	srv := newServer(t, fullstorytest.WithoutDemoData())
+	c := srv.Client()
+	ctx := t.Context()
+	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	first := srv.AddSession(fullstorytest.Session{
+		UID:     "u-1",
+		Email:   "Ann@Example.com",
+		Created: start,
+		Events: []fullstorytest.Event{
+			{URL: "/pricing", Title: "Pricing"},
+			{Type: fullstory.EventClick, Text: "Buy"},
+		},
+	})
+	second := srv.AddSession(fullstorytest.Session{UID: "u-1", Created: start.Add(time.Hour)})
+	assert.Len(t, first.User, 19)
+	assert.Len(t, first.Session, 19)
+	assert.Equal(t, first.User, second.User, "a user's sessions share the user id")
+	assert.NotEqual(t, first.Session, second.Session)
+
+	sessions, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "ann@example.com"})
+	require.NoError(t, err)
+	require.Len(t, sessions, 1, "email matches case-insensitively; the second session has no email")
+	assert.Equal(t, first, sessions[0].ID())
+	sessions, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u-1"})
+	require.NoError(t, err)
+	require.Len(t, sessions, 2)
+	assert.Equal(t, second, sessions[0].ID())
+
+	events, err := c.Sessions.Events(ctx, first)
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	assert.Equal(t, fullstory.EventNavigate, events[0].Type, "an event without a type is a page view")
+	assert.Equal(t, start, events[0].Time)
+	assert.Equal(t, start.Add(time.Second), events[1].Time)
+	assert.Equal(t, "https://www.example.com/pricing", events[1].Source.URL.FullURL, "the page carries over")
+
+	// A session with explicit ids keeps them, and replaces one with the same ids.
+	id := srv.AddSession(fullstorytest.Session{UserID: "42", SessionID: "7", Events: []fullstorytest.Event{{URL: "/a"}}})
+	assert.Equal(t, fullstory.NewSessionID("42", "7"), id)
+	srv.AddSession(fullstorytest.Session{UserID: "42", SessionID: "7", Events: []fullstorytest.Event{{URL: "/a"}, {URL: "/b"}}})
+	events, err = c.Sessions.Events(ctx, id)
+	require.NoError(t, err)
+	assert.Len(t, events, 2)
+}
+
+func TestEvents(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	events, err := c.Sessions.Events(t.Context(), id)
+	require.NoError(t, err)
+	require.NotEmpty(t, events)
+	var types []fullstory.EventType
+	for i, e := range events {
+		assert.Equal(t, id.User, e.DeviceID)
+		assert.Equal(t, id.Session, e.SessionID)
+		assert.Equal(t, "web", e.SourceType)
+		require.NotNil(t, e.Source)
+		require.NotNil(t, e.Source.URL)
+		assert.Equal(t, "tickets.example.com", e.Source.URL.Host)
+		assert.True(t, strings.HasPrefix(e.Source.URL.FullURL, "https://tickets.example.com/"))
+		if i > 0 {
+			assert.False(t, e.Time.Before(events[i-1].Time), "in time order")
+		}
+		types = append(types, e.Type)
+	}
+	for _, want := range []fullstory.EventType{fullstory.EventNavigate, fullstory.EventNetworkError, fullstory.EventRageClick, fullstory.EventErrorClick, "custom"} {
+		assert.Contains(t, types, want)
+	}
+	var cart *fullstory.Event
+	for i := range events {
+		if events[i].Type == "custom" && events[i].Properties["name"] == "Added to Cart" {
+			cart = &events[i]
+		}
+	}
+	require.NotNil(t, cart, "the checkout session adds tickets to the cart")
+	props, _ := cart.Properties["properties"].(map[string]any)
+	for _, k := range []string{"event_name", "venue", "event_date", "quantity", "price_per_ticket"} {
+		assert.Contains(t, props, k)
+	}
+
+	// event_time has milliseconds on the wire.
+	resp := raw(t, srv, "GET", "/v2/sessions/"+id.PathEscaped()+"/events", "")
+	require.Equal(t, http.StatusOK, resp.Status)
+	var wire struct {
+		Events []map[string]any `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(resp.Body, &wire))
+	require.Len(t, wire.Events, len(events))
+	ms := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
+	for _, e := range wire.Events {
+		assert.Regexp(t, ms, e["event_time"])
+	}
+
+	_, err = c.Sessions.Events(t.Context(), fullstory.NewSessionID(id.User, "1"))
+	assert.Equal(t, "resource_not_found", apiError(t, err).Code)
+}
+
+func TestSessionIDInPath(t *testing.T) {
+	srv := newServer(t)
+	id := demoID(t, fullstorytest.DemoSupportSession)
+	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped()), id.String()} {
+		resp := raw(t, srv, "GET", "/v2/sessions/"+seg+"/events", "")
+		assert.Equal(t, http.StatusOK, resp.Status, "session id %s", seg)
+	}
+	resp := raw(t, srv, "GET", "/v2/sessions/"+id.Session+"/events", "")
+	assert.Equal(t, http.StatusBadRequest, resp.Status, "the session id alone is not enough")
+	assert.Equal(t, "invalid_argument", resp.Code)
+}
+
+func TestContext(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	ctx := t.Context()
+	id := demoID(t, fullstorytest.DemoCheckoutSession)
+
+	all, err := c.Sessions.Context(ctx, id, nil)
+	require.NoError(t, err)
+	assert.Equal(t, id.String(), all.Context.SessionID)
+	assert.Equal(t, time.Unix(1750978914, 0).UTC(), all.Context.SessionCreatedAt)
+	require.NotNil(t, all.Context.User)
+	assert.Equal(t, "Jane Doe", all.Context.User.DisplayName)
+	assert.Equal(t, fullstorytest.DemoEmail, all.Context.User.Email)
+	require.NotNil(t, all.Context.Location)
+	require.NotNil(t, all.Context.Device)
+	require.NotEmpty(t, all.Pages)
+	assert.Equal(t, "https://tickets.example.com/", all.Pages[0].URL)
+	var n int
+	for _, p := range all.Pages {
+		for _, e := range p.Events {
+			assert.False(t, e.Timestamp.IsZero())
+			n++
+		}
+	}
+	events, err := c.Sessions.Events(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, len(events), n, "with no configuration every event is there")
+
+	trimmed, err := c.Sessions.Context(ctx, id, &fullstory.ProfileConfig{
+		Slice:   &fullstory.SliceConfig{Mode: fullstory.SliceLast, EventLimit: 3},
+		Context: &fullstory.ContextConfig{Exclude: []fullstory.ContextElement{fullstory.ContextUser}, ExcludeDevice: fullstory.Ptr(true)},
+		Events:  &fullstory.EventsConfig{IncludeTypes: []fullstory.EventType{fullstory.EventRageClick, fullstory.EventErrorClick, fullstory.EventNavigate}, ExcludeEventTimestamps: fullstory.Ptr(true), ExcludeSelectors: fullstory.Ptr(true), IncludeTabIndex: fullstory.Ptr(true)},
+	})
+	require.NoError(t, err)
+	assert.Nil(t, trimmed.Context.User)
+	assert.Nil(t, trimmed.Context.Device)
+	assert.NotNil(t, trimmed.Context.Location)
+	var kept []fullstory.EventType
+	for _, p := range trimmed.Pages {
+		assert.Equal(t, 1, p.Tab)
+		for _, e := range p.Events {
+			kept = append(kept, e.Type)
+			assert.True(t, e.Timestamp.IsZero())
+			assert.NotContains(t, e.Properties, "selector")
+			assert.NotContains(t, e.Description, "button#pay-now")
+		}
+	}
+	assert.Equal(t, []fullstory.EventType{fullstory.EventRageClick, fullstory.EventErrorClick, fullstory.EventNavigate}, kept)
+
+	// The API refuses an llm in a context request; the library does too, so send it raw.
+	resp := raw(t, srv, "POST", "/v2/sessions/"+id.PathEscaped()+"/context", `{"llm":{"pre_prompt":"x"}}`)
+	assert.Equal(t, http.StatusBadRequest, resp.Status)
+	assert.Equal(t, "invalid_argument", resp.Code)
+	resp = raw(t, srv, "POST", "/v2/sessions/"+id.PathEscaped()+"/context", `{"slice":{"mode":"TIMESTAMP"}}`)
+	assert.Equal(t, "required_field", resp.Code)
+}

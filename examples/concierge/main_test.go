@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// env returns a getenv that knows only vars.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
+
+func TestRunOffline(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), nil, &stdout, &stderr, env(nil)))
+	out := stdout.String()
+
+	assert.Contains(t, out, "Running offline on the in-memory fake")
+	m := profileIDLine.FindStringSubmatch(out)
+	require.NotNil(t, m, "no profile id line in:\n%s", out)
+	assert.Equal(t, 1, strings.Count(out, "----- Slack message for session"), "-n defaults to the latest session only")
+	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoCheckoutSession+" (2025-06-26 23:01:54 UTC) -----")
+	assert.Contains(t, out, `Summary of session `+fullstorytest.DemoCheckoutSession+` with the prompt profile "Ticket concierge (Slack)" (`+m[1]+`)`)
+	assert.Contains(t, out, `Pre-prompt applied: "Summarize this session for a [Ticket Service] concierge service employee.`)
+	assert.Contains(t, out, "only navigate, click, input-change, error-click, rage-click, dead-click, Added to Cart, Order Completed")
+	assert.Contains(t, out, "Location: Austin, Texas, United States", "the profile lets the LLM see the location")
+	assert.Contains(t, out, "Outcome: abandoned")
+	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession+"|Watch the session in Fullstory>")
+	assert.Empty(t, stderr.String())
+}
+
+func TestRunLatestSessions(t *testing.T) {
+	var stdout bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-n", "4"}, &stdout, &bytes.Buffer{}, env(nil)))
+	out := stdout.String()
+
+	// One message per session, newest first; the oldest one bought tickets.
+	var at []int
+	for _, s := range []string{
+		fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession,
+		fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession,
+	} {
+		i := strings.Index(out, "----- Slack message for session "+s)
+		require.GreaterOrEqual(t, i, 0, "no message for %s", s)
+		at = append(at, i)
+	}
+	assert.IsIncreasing(t, at)
+	assert.Contains(t, out[at[3]:], "Outcome: purchased")
+}
+
+func TestRunErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		target error  // matched with errors.Is when set
+		msg    string // in the error otherwise
+	}{
+		{name: "no sessions to summarize", args: []string{"-n", "0"}, msg: "-n must be at least 1"},
+		{name: "session id without its user half", args: []string{"-session", "5156932900183134039"}, msg: "invalid value"},
+		{name: "unknown session", args: []string{"-session", "1:2"}, target: fullstory.ErrNotFound},
+		{name: "customer without sessions", args: []string{"-email", "nobody@example.com"}, msg: "no sessions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &bytes.Buffer{}, env(nil))
+			require.Error(t, err)
+			if tc.target != nil {
+				assert.ErrorIs(t, err, tc.target)
+			} else {
+				assert.ErrorContains(t, err, tc.msg)
+			}
+			assert.NotContains(t, stdout.String(), "Slack message")
+		})
+	}
+}
+
+// TestConciergeProfileMatchesFile keeps the profile in Go and its JSON twin
+// in examples/profiles from drifting apart.
+func TestConciergeProfileMatchesFile(t *testing.T) {
+	want, err := os.ReadFile("../profiles/concierge.json")
+	require.NoError(t, err)
+	got, err := json.Marshal(conciergeProfile())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got))
+}

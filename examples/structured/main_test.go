@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// env returns a getenv that knows only vars.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestRunOffline(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), nil, &stdout, &stderr, env(nil)))
+	out := stdout.String()
+
+	assert.Contains(t, out, "Running offline on the in-memory fake")
+	assert.Regexp(t, `(?m)^Profile id: \S+$`, out)
+	assert.Contains(t, out, "Session: "+fullstorytest.DemoCheckoutSession+"\n")
+	// Each line comes from a field of the decoded SupportBrief, which the
+	// fake filled in from the schema the profile carried.
+	assert.Contains(t, out, "Primary goal: buy Aurora Nights Tour at Riverside Arena on 2025-08-15")
+	assert.Regexp(t, `(?m)^Issues encountered:\n  - hit a network error: POST /api/payments returned 502\n`, out)
+	assert.Contains(t, out, "  - rage-clicked \"Pay now\"")
+	assert.Contains(t, out, "Final action: visited /cart")
+	assert.Contains(t, out, "Help pages visited: none")
+	assert.Contains(t, out, "Escalate: true")
+	assert.Empty(t, stderr.String())
+}
+
+func TestRunHelpPages(t *testing.T) {
+	var stdout bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-session", fullstorytest.DemoSupportSession}, &stdout, &bytes.Buffer{}, env(nil)))
+	assert.Contains(t, stdout.String(), "Help pages visited:\n  - /help\n  - /help/payment-errors\n")
+}
+
+// TestRunProfileWithoutSchema passes a profile that asks for prose: the
+// summary cannot be decoded, so run fails and shows the text on stderr.
+func TestRunProfileWithoutSchema(t *testing.T) {
+	ctx := context.Background()
+	srv := fullstorytest.NewServer()
+	defer srv.Close()
+	id, err := srv.Client().Profiles.Create(ctx, &fullstory.ProfileRequest{Name: "prose"})
+	require.NoError(t, err)
+
+	var stdout, stderr bytes.Buffer
+	getenv := env(map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL})
+	err = run(ctx, []string{"-profile", string(id)}, &stdout, &stderr, getenv)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession)
+	assert.Contains(t, stderr.String(), "does not decode as a SupportBrief")
+	assert.Contains(t, stderr.String(), "[fullstorytest] Summary of session")
+	assert.NotContains(t, stdout.String(), "Primary goal:")
+}
+
+func TestRunBadSession(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"-session", "not a session"}, &stdout, &bytes.Buffer{}, env(nil))
+	assert.ErrorContains(t, err, "invalid value")
+	assert.Empty(t, stdout.String(), "nothing runs after a bad flag")
+}
+
+func TestBriefSchema(t *testing.T) {
+	req, err := briefProfile()
+	require.NoError(t, err)
+	s := req.LLM.ResponseSchema
+	require.NotNil(t, s)
+	assert.Equal(t, fullstory.TypeObject, s.Type)
+	assert.ElementsMatch(t, []string{"primary_goal", "issues_encountered", "final_action", "escalate"}, s.Required)
+	assert.Equal(t, fullstory.TypeArray, s.Properties["help_pages_visited"].Type)
+	assert.True(t, s.Properties["escalate"].Nullable, "a *bool may be null")
+	assert.NotEmpty(t, s.Properties["primary_goal"].Description)
+}

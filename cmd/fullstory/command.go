@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// command is one thing fullstory does, with its help.
+type command struct {
+	name    string // "profiles create"
+	args    string // what follows the name in the synopsis
+	summary string // one line, for the command list
+	help    string // what it does and examples
+	run     func(a *app, ctx context.Context, cmd *command, args []string) error
+}
+
+// commands is filled in init, since the help command refers to it.
+var commands []*command
+
+// groups are the commands that take a subcommand.
+var groups = map[string]string{
+	"profiles": profilesHelp,
+	"sessions": sessionsHelp,
+}
+
+func init() {
+	commands = []*command{
+		cmdProfilesCreate, cmdProfilesGet, cmdProfilesList, cmdProfilesUpdate, cmdProfilesDelete, cmdProfilesTry,
+		cmdSessionsList,
+		cmdSummarize,
+		cmdFake,
+		{name: "help", args: "[COMMAND]", summary: "Show the help of fullstory or of a command", run: (*app).help},
+		{name: "version", summary: "Print the version", run: (*app).version},
+	}
+}
+
+func findCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// errHelp is returned once help was printed on request: exit status 0.
+var errHelp = errors.New("help shown")
+
+// dispatch parses the global flags before the command, finds the command and
+// runs it.
+func (a *app) dispatch(ctx context.Context, args []string) error {
+	root := flag.NewFlagSet("fullstory", flag.ContinueOnError)
+	root.SetOutput(io.Discard)
+	root.Usage = func() {}
+	a.g.register(root)
+	if err := root.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			a.rootHelp(a.stdout)
+			return errHelp
+		}
+		return usagef("%v", err)
+	}
+	rest := root.Args()
+	if len(rest) == 0 {
+		return usagef("no command given")
+	}
+	name, rest := rest[0], rest[1:]
+	if help, ok := groups[name]; ok {
+		if len(rest) == 0 {
+			return &usageError{msg: fmt.Sprintf("%s needs a subcommand; see 'fullstory %s --help'", name, name)}
+		}
+		if isHelpArg(rest[0]) {
+			fmt.Fprint(a.stdout, help)
+			return errHelp
+		}
+		name, rest = name+" "+rest[0], rest[1:]
+	}
+	cmd := findCommand(name)
+	if cmd == nil {
+		return usagef("unknown command %q", name)
+	}
+	a.cmd = cmd
+	return cmd.run(a, ctx, cmd, rest)
+}
+
+func isHelpArg(s string) bool {
+	switch s {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// flags returns a FlagSet for cmd that already holds the global flags.
+func (a *app) flags(cmd *command) *flag.FlagSet {
+	fs := flag.NewFlagSet("fullstory "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	a.g.register(fs)
+	return fs
+}
+
+// parse parses args with fs, accepting flags before, between and after the
+// positional arguments; "--" ends the flags. It prints the help and returns
+// errHelp for -h or --help.
+func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				a.commandHelp(a.stdout, cmd, fs)
+				return nil, errHelp
+			}
+			return nil, usagef("%v", err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// help prints the help of fullstory, of a group or of a command.
+func (a *app) help(_ context.Context, cmd *command, args []string) error {
+	pos, err := a.parse(cmd, a.flags(cmd), args)
+	if err != nil {
+		return err
+	}
+	name := strings.Join(pos, " ")
+	if name == "" {
+		a.rootHelp(a.stdout)
+		return nil
+	}
+	if help, ok := groups[name]; ok {
+		fmt.Fprint(a.stdout, help)
+		return nil
+	}
+	c := findCommand(name)
+	if c == nil {
+		return usagef("unknown command %q", name)
+	}
+	// The command's own flags appear when it parses --help.
+	return c.run(a, context.Background(), c, []string{"--help"})
+}
+
+func (a *app) version(_ context.Context, cmd *command, args []string) error {
+	pos, err := a.parse(cmd, a.flags(cmd), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("takes no arguments")
+	}
+	if a.g.json {
+		return a.printJSON(map[string]string{"version": fullstory.Version})
+	}
+	fmt.Fprintf(a.stdout, "fullstory %s\n", fullstory.Version)
+	return nil
+}
+
+const rootHelpText = `fullstory manages Fullstory AI Session Summary profiles, lists a user's
+sessions and summarizes them.
+
+Usage:
+  fullstory [global flags] COMMAND [flags] [arguments]
+
+Commands:
+%s
+Flags may come before or after a command's arguments; "--" ends them.
+Global flags, accepted before the command or among its flags:
+%s
+Environment:
+  FULLSTORY_API_KEY   a Fullstory server API key (Admin or Architect role);
+                      never taken from a flag, so it stays out of shell history
+  FULLSTORY_BASE_URL  the API base URL, e.g. that of "fullstory fake"
+
+Exit status: 0 success, 1 API or network error, 2 usage error.
+
+Try it without a key: --fake runs any command against an in-process fake
+API with demo data (a fresh one for each command), e.g.
+  fullstory --fake sessions list --email jane@doe.com
+  fullstory --fake summarize --email jane@doe.com --latest 3
+  fullstory --fake profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
+
+Run "fullstory COMMAND --help" for the flags and examples of a command.
+`
+
+func (a *app) rootHelp(w io.Writer) {
+	var list strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&list, "  %-17s %s\n", c.name, c.summary)
+	}
+	fs := flag.NewFlagSet("fullstory", flag.ContinueOnError)
+	(&globalFlags{}).register(fs)
+	fmt.Fprintf(w, rootHelpText, list.String(), flagHelp(fs, func(name string) bool { return true }))
+}
+
+// commandHelp prints a command's synopsis, help, own flags and a pointer to
+// the global ones.
+func (a *app) commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: fullstory %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary+".")
+	if cmd.help != "" {
+		fmt.Fprintf(w, "\n%s", cmd.help)
+	}
+	if own := flagHelp(fs, func(name string) bool { return !globalFlagNames[name] }); own != "" {
+		fmt.Fprintf(w, "\nFlags:\n%s", own)
+	}
+	fmt.Fprint(w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
+}
+
+// flagHelp describes the flags of fs that keep accepts, with "--" names.
+func flagHelp(fs *flag.FlagSet, keep func(name string) bool) string {
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		if !keep(f.Name) {
+			return
+		}
+		kind, usage := flag.UnquoteUsage(f)
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		line := "  " + dash + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(&b, "%s\n      %s\n", line, usage)
+	})
+	return b.String()
+}

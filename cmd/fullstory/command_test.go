@@ -1,0 +1,145 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		r := runCLI(t, env{}, args...)
+		requireOK(t, r)
+		assert.Empty(t, r.stderr)
+		assert.Contains(t, r.stdout, "Usage:\n  fullstory [global flags] COMMAND")
+		assert.Contains(t, r.stdout, "Exit status: 0 success, 1 API or network error, 2 usage error.")
+		assert.Contains(t, r.stdout, "--fake")
+		for _, c := range commands {
+			assert.Contains(t, r.stdout, "  "+c.name+" ")
+		}
+	}
+
+	for _, c := range commands {
+		for _, args := range [][]string{append(strings.Fields(c.name), "--help"), append([]string{"help"}, strings.Fields(c.name)...)} {
+			r := runCLI(t, env{}, args...)
+			requireOK(t, r)
+			assert.Empty(t, r.stderr)
+			assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+c.name), "%v: %s", args, r.stdout)
+			assert.Contains(t, r.stdout, "Global flags: --base-url")
+			if c.name != "help" && c.name != "version" {
+				assert.Contains(t, r.stdout, "Example", "%v has no examples", args)
+			}
+		}
+	}
+
+	for _, group := range []string{"profiles", "sessions"} {
+		r := runCLI(t, env{}, group, "--help")
+		requireOK(t, r)
+		assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+group+" COMMAND"))
+	}
+	r := runCLI(t, env{}, "profiles", "--help")
+	assert.Contains(t, r.stdout, "examples/profiles/*.json")
+
+	r = runCLI(t, env{}, "profiles", "try", "--help")
+	for _, flag := range []string{"-f FILE", "--against FILE", "--out FILE", "--email EMAIL", "--latest N"} {
+		assert.Contains(t, r.stdout, "  "+flag+"\n")
+	}
+	assert.NotContains(t, r.stdout, "  --base-url", "global flags are listed once, in fullstory --help")
+}
+
+func TestUsageErrors(t *testing.T) {
+	_, e := fakeEnv(t)
+	cases := []struct {
+		env  env
+		args []string
+		want string
+	}{
+		{e, nil, "fullstory: no command given; see 'fullstory --help'"},
+		{e, []string{"dance"}, `fullstory: unknown command "dance"`},
+		{e, []string{"--nope", "sessions", "list"}, "flag provided but not defined: -nope"},
+		{e, []string{"profiles"}, "profiles needs a subcommand; see 'fullstory profiles --help'"},
+		{e, []string{"profiles", "get"}, "fullstory profiles get: needs one PROFILE_ID; see 'fullstory profiles get --help'"},
+		{e, []string{"profiles", "update", "p1"}, "needs -f FILE"},
+		{e, []string{"profiles", "delete"}, "needs at least one PROFILE_ID"},
+		{e, []string{"profiles", "create"}, "needs -f FILE"},
+		{e, []string{"profiles", "list", "--limit", "x"}, `invalid value "x" for flag -limit`},
+		{e, []string{"version", "extra"}, "takes no arguments"},
+		{e, []string{"help", "dance"}, `unknown command "dance"`},
+		{env{}, []string{"sessions", "list", "--email", demoEmail}, "FULLSTORY_API_KEY is not set"},
+		{e, []string{"--region", "mars", "sessions", "list", "--email", demoEmail}, "region"},
+		{e, []string{"sessions", "list", "--email", demoEmail, "--base-url", "http://api.example.com"}, "base URL"},
+		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "-1s"}, "--timeout must be positive"},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := runCLI(t, tc.env, tc.args...)
+			requireFailure(t, r, exitUsage, tc.want)
+			assert.Empty(t, r.stdout)
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runCLI(t, env{}, "version")
+	requireOK(t, r)
+	assert.Regexp(t, `^fullstory \d+\.\d+\.\d+\n$`, r.stdout)
+	r = runCLI(t, env{}, "version", "--json")
+	requireOK(t, r)
+	var v struct{ Version string }
+	decodeOne(t, r.stdout, &v)
+	assert.NotEmpty(t, v.Version)
+}
+
+func TestVerboseLogsWithoutSecrets(t *testing.T) {
+	_, e := fakeEnv(t)
+	r := runCLI(t, e, "--verbose", "sessions", "list", "--email", demoEmail)
+	requireOK(t, r)
+	assert.Contains(t, r.stderr, "level=DEBUG")
+	assert.Contains(t, r.stderr, "/sessions/v2")
+	assert.NotContains(t, r.stderr, demoEmail)
+	assert.NotContains(t, r.stderr, "jane%40doe.com")
+	assert.NotContains(t, r.stderr, e["FULLSTORY_API_KEY"])
+
+	r = runCLI(t, e, "sessions", "list", "--email", demoEmail)
+	requireOK(t, r)
+	assert.Empty(t, r.stderr, "nothing is logged without --verbose")
+}
+
+func TestParseInterleaved(t *testing.T) {
+	a := &app{}
+	cmd := &command{name: "x"}
+	cases := []struct {
+		args    []string
+		pos     []string
+		profile string
+		json    bool
+	}{
+		{[]string{"s1", "--json"}, []string{"s1"}, "", true},
+		{[]string{"--profile", "p", "s1", "s2"}, []string{"s1", "s2"}, "p", false},
+		{[]string{"s1", "--profile=p", "s2", "--json"}, []string{"s1", "s2"}, "p", true},
+		{[]string{"s1", "--", "--json", "-x"}, []string{"s1", "--json", "-x"}, "", false},
+		{[]string{}, nil, "", false},
+	}
+	for _, tc := range cases {
+		a.g = globalFlags{}
+		fs := a.flags(cmd)
+		profile := fs.String("profile", "", "")
+		pos, err := a.parse(cmd, fs, tc.args)
+		require.NoError(t, err, tc.args)
+		assert.Equal(t, tc.pos, pos, tc.args)
+		assert.Equal(t, tc.profile, *profile, tc.args)
+		assert.Equal(t, tc.json, a.g.json, tc.args)
+	}
+
+	_, err := a.parse(cmd, a.flags(cmd), []string{"--what"})
+	var ue *usageError
+	require.ErrorAs(t, err, &ue)
+	assert.True(t, ue.hint)
+}
+
+func TestMarkdownCell(t *testing.T) {
+	assert.Equal(t, `a \| b<br>c &lt;b&gt; &amp;`, mdCell("a | b\nc <b> &\n"))
+	assert.Equal(t, "x<br><br>y", mdCell("x\r\n\r\ny"))
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// TestFakeCommand serves the fake on a real loopback socket, uses it with a
+// client of the library, then stops it the way Ctrl-C does.
+func TestFakeCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, &stderr, func(string) string { return "" })
+		stdoutW.Close()
+	}()
+
+	exports := map[string]string{}
+	lines := bufio.NewScanner(stdoutR)
+	for len(exports) < 2 && lines.Scan() {
+		name, value, ok := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "=")
+		require.True(t, ok, "not an export line: %q", lines.Text())
+		exports[name] = value
+	}
+	baseURL, key := exports["FULLSTORY_BASE_URL"], exports["FULLSTORY_API_KEY"]
+	require.True(t, strings.HasPrefix(baseURL, "http://127.0.0.1:"), baseURL)
+	require.NotEmpty(t, key)
+	go io.Copy(io.Discard, stdoutR) // nothing more is expected, but never block the command
+
+	c, err := fullstory.NewClient(key, fullstory.WithBaseURL(baseURL))
+	require.NoError(t, err)
+	sessions, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: demoEmail})
+	require.NoError(t, err)
+	require.NotEmpty(t, sessions)
+	sum, err := c.Sessions.Summarize(ctx, sessions[0].ID(), nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, sum.Text)
+
+	// The fake keeps state between commands pointed at it.
+	e := env{"FULLSTORY_BASE_URL": baseURL, "FULLSTORY_API_KEY": key}
+	id := createProfile(t, e, "support.json")
+	p, err := c.Profiles.Get(ctx, fullstory.ProfileID(id))
+	require.NoError(t, err)
+	assert.Equal(t, "Support assistant", p.Name)
+
+	cancel()
+	assert.Equal(t, 0, <-done, stderr.String())
+	assert.Contains(t, stderr.String(), baseURL)
+	_, err = c.Profiles.Get(context.Background(), fullstory.ProfileID(id), fullstory.WithMaxRetries(0))
+	assert.Error(t, err, "the fake must have stopped")
+}
+
+func TestFakeCommandJSONAndBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	r := runCLI(t, env{}, "fake", "--addr", ln.Addr().String())
+	requireFailure(t, r, exitAPI, ln.Addr().String())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"fake", "--json", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, io.Discard, func(string) string { return "" })
+		stdoutW.Close()
+	}()
+	var got struct {
+		BaseURL string `json:"base_url"`
+		APIKey  string `json:"api_key"`
+	}
+	dec := json.NewDecoder(stdoutR)
+	require.NoError(t, dec.Decode(&got))
+	go io.Copy(io.Discard, stdoutR)
+	c, err := fullstory.NewClient(got.APIKey, fullstory.WithBaseURL(got.BaseURL))
+	require.NoError(t, err)
+	_, err = c.Profiles.List(ctx, nil)
+	require.NoError(t, err)
+	cancel()
+	assert.Equal(t, 0, <-done)
+}
+
+// TestGlobalFake runs commands against the in-process fake: no key, no URL.
+func TestGlobalFake(t *testing.T) {
+	r := runCLI(t, env{}, "--fake", "sessions", "list", "--email", demoEmail)
+	requireOK(t, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "SESSION"), r.stdout)
+	assert.GreaterOrEqual(t, strings.Count(r.stdout, "\n"), 4)
+
+	// Global flags also work after the command, and after its arguments.
+	r = runCLI(t, env{}, "sessions", "list", "--email", demoEmail, "--fake", "--json")
+	requireOK(t, r)
+	var out struct{ Sessions []fullstory.Session }
+	decodeOne(t, r.stdout, &out)
+	require.NotEmpty(t, out.Sessions)
+
+	r = runCLI(t, env{}, "summarize", out.Sessions[0].ID().String(), "--fake", "--json")
+	requireOK(t, r)
+	var sum sessionSummary
+	decodeOne(t, r.stdout, &sum)
+	assert.NotEmpty(t, sum.Summary)
+
+	r = runCLI(t, env{"FULLSTORY_API_KEY": "ignored", "FULLSTORY_BASE_URL": "https://ignored.example"}, "--fake", "profiles", "try",
+		"-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "3")
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, "# Profile comparison")
+	assert.Equal(t, 3, strings.Count(r.stdout, "\n## Session "))
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+const demoEmail = fullstorytest.DemoEmail
+
+// result is what one run of the command left behind.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// env is the environment a run sees.
+type env map[string]string
+
+// fakeEnv starts a fake API and returns it with the environment that points
+// the command at it.
+func fakeEnv(t *testing.T, opts ...fullstorytest.ServerOption) (*fullstorytest.Server, env) {
+	t.Helper()
+	srv := fullstorytest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv, env{"FULLSTORY_BASE_URL": srv.URL, "FULLSTORY_API_KEY": srv.APIKey}
+}
+
+// runCLI runs the command in-process, as main does.
+func runCLI(t *testing.T, e env, args ...string) result {
+	t.Helper()
+	return runCLIContext(t, context.Background(), e, args...)
+}
+
+func runCLIContext(t *testing.T, ctx context.Context, e env, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return e[k] })
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// requireOK fails the test unless the run succeeded.
+func requireOK(t *testing.T, r result) {
+	t.Helper()
+	require.Equal(t, 0, r.code, "stderr: %s", r.stderr)
+}
+
+// requireFailure checks the exit status and that stderr holds exactly one
+// line with the given text, and returns that line.
+func requireFailure(t *testing.T, r result, code int, want string) string {
+	t.Helper()
+	require.Equal(t, code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	require.Len(t, lines, 1, "stderr must be one line: %q", r.stderr)
+	require.Contains(t, lines[0], want)
+	return lines[0]
+}
+
+// decodeOne decodes stdout as exactly one JSON document.
+func decodeOne(t *testing.T, stdout string, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	require.NoError(t, dec.Decode(v), "stdout: %s", stdout)
+	var extra json.RawMessage
+	require.ErrorIs(t, dec.Decode(&extra), io.EOF, "stdout holds more than one JSON document: %s", stdout)
+}
+
+// demoSessions lists the demo user's sessions through the library, the way
+// the command should see them.
+func demoSessions(t *testing.T, srv *fullstorytest.Server) []fullstory.Session {
+	t.Helper()
+	sessions, err := srv.Client().Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: demoEmail})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(sessions), 3, "the demo data should have several sessions")
+	return sessions
+}
+
+// profileIDs lists the ids of the fake's profiles.
+func profileIDs(t *testing.T, srv *fullstorytest.Server) []fullstory.ProfileID {
+	t.Helper()
+	ids := []fullstory.ProfileID{}
+	for p, err := range srv.Client().Profiles.All(context.Background(), nil) {
+		require.NoError(t, err)
+		ids = append(ids, p.ID)
+	}
+	return ids
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitAPI   = 1 // an API or network error, or work left undone
+	exitUsage = 2 // a mistake in the command line or its input files
+)
+
+// usageError is a mistake in the command line or its input: exit status 2.
+type usageError struct {
+	msg  string
+	hint bool // point to the command's --help
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// usagef returns a usageError that points to the command's help.
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: true}
+}
+
+// inputf returns a usageError about an input file, where help would not help.
+func inputf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exit prints err as one line on stderr and returns the exit status.
+func (a *app) exit(err error) int {
+	if err == nil || errors.Is(err, errHelp) {
+		return exitOK
+	}
+	name := "fullstory"
+	if a.cmd != nil {
+		name += " " + a.cmd.name
+	}
+	msg := strings.TrimPrefix(err.Error(), "fullstory: ")
+	code := exitAPI
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		code = exitUsage
+		if ue.hint {
+			msg += fmt.Sprintf("; see '%s --help'", name)
+		}
+	case errors.Is(err, fullstory.ErrInvalidArgument):
+		code = exitUsage
+	}
+	fmt.Fprintf(a.stderr, "%s: %s\n", name, strings.Join(strings.Fields(msg), " "))
+	return code
+}
+
+// printJSON writes v as the one JSON document of the run, indented and
+// without HTML escaping, so that prompts read as written.
+func (a *app) printJSON(v any) error {
+	return writeJSON(a.stdout, v)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// field is a labelled value in human-readable output.
+type field struct{ label, value string }
+
+// writeFields writes aligned "label  value" lines, skipping empty values and
+// indenting the continuation lines of multi-line values.
+func writeFields(w io.Writer, fields []field) {
+	width := 0
+	for _, f := range fields {
+		if f.value != "" {
+			width = max(width, len(f.label))
+		}
+	}
+	for _, f := range fields {
+		if f.value == "" {
+			continue
+		}
+		indent := "\n" + strings.Repeat(" ", width+2)
+		fmt.Fprintf(w, "%-*s  %s\n", width, f.label, strings.ReplaceAll(strings.TrimRight(f.value, "\n"), "\n", indent))
+	}
+}
+
+// formatTime prints a session time in UTC, the same on every machine.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// isTerminal reports whether w is a terminal, where progress lines belong.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

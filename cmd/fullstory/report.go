@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// writeMarkdown writes the side-by-side report of profiles try: a table of
+// the profiles' settings, then a section per session with the summaries in
+// adjacent columns.
+func writeMarkdown(w io.Writer, r *tryReport) error {
+	var b strings.Builder
+	names := make([]string, len(r.Profiles))
+	for i, p := range r.Profiles {
+		names[i] = p.Label + ": " + p.Name
+	}
+	fmt.Fprintf(&b, "# Profile comparison: %s\n\n", strings.Join(names, " vs "))
+	fmt.Fprintf(&b, "The %d latest sessions of one user, summarized with each profile.\n\n", len(r.Sessions))
+
+	b.WriteString("## Profiles\n\n")
+	row := func(cells ...string) {
+		b.WriteString("| " + strings.Join(each(cells, mdCell), " | ") + " |\n")
+	}
+	row(append([]string{"Setting"}, names...)...)
+	b.WriteString("|---" + strings.Repeat("|---", len(r.Profiles)) + "|\n")
+	row(append([]string{"File"}, each(r.Profiles, func(p *tryProfile) string { return cmp.Or(p.File, "-") })...)...)
+	described := make([][]field, len(r.Profiles))
+	for i, p := range r.Profiles {
+		if p.Settings != nil {
+			described[i] = describeConfig(&p.Settings.ProfileConfig)
+		}
+	}
+	for k, f := range describeConfig(&fullstory.ProfileConfig{}) {
+		cells := []string{f.label}
+		for i, p := range r.Profiles {
+			if p.Settings == nil {
+				cells = append(cells, "(API default)")
+			} else {
+				cells = append(cells, cmp.Or(described[i][k].value, "(default)"))
+			}
+		}
+		row(cells...)
+	}
+
+	for i, s := range r.Sessions {
+		fmt.Fprintf(&b, "\n## Session %d of %d: `%s`\n\n", i+1, len(r.Sessions), s.Session)
+		fmt.Fprintf(&b, "Created %s", formatTime(s.CreatedTime))
+		if s.URL != "" {
+			fmt.Fprintf(&b, " · [replay in Fullstory](%s)", s.URL)
+		}
+		b.WriteString("\n\n")
+		row(names...)
+		b.WriteString(strings.Repeat("|---", len(names)) + "|\n")
+		row(each(s.Summaries, summaryCell)...)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// summaryCell is a summary's text and compact structured response, or its error.
+func summaryCell(r summaryResult) string {
+	if r.err != nil {
+		return "**No summary:** " + r.Error
+	}
+	text := r.Summary
+	if len(r.Response) > 0 {
+		var buf bytes.Buffer
+		if json.Compact(&buf, r.Response) == nil {
+			text = strings.TrimSpace(text + "\n\n" + buf.String())
+		}
+	}
+	return text
+}
+
+// mdCell makes s safe inside a Markdown table cell: HTML escaped, pipes
+// escaped, line breaks as <br>.
+func mdCell(s string) string {
+	return mdEscaper.Replace(strings.TrimSpace(s))
+}
+
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>")
+
+func each[T any](xs []T, f func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+func TestSummarizeOneSession(t *testing.T) {
+	srv, e := fakeEnv(t)
+	s := demoSessions(t, srv)[0]
+	id := s.ID()
+	want, err := srv.Client().Sessions.Summarize(context.Background(), id, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, want.Text)
+
+	// Every form ParseSessionID takes, flags before or after the session.
+	for _, form := range []string{id.String(), id.PathEscaped(), id.User + "!" + id.Session, "https://app.fullstory.com/ui/ORG/session/" + id.PathEscaped()} {
+		r := runCLI(t, e, "summarize", form)
+		requireOK(t, r)
+		assert.Equal(t, want.Text+"\n", r.stdout, form)
+		assert.Empty(t, r.stderr)
+
+		r = runCLI(t, e, "summarize", form, "--json")
+		requireOK(t, r)
+		var out sessionSummary
+		decodeOne(t, r.stdout, &out)
+		assert.Equal(t, id, out.Session)
+		assert.Equal(t, want.Text, out.Summary)
+		assert.Empty(t, out.Error)
+	}
+
+	// With a profile, the profile's id reaches the API.
+	id2 := createProfile(t, e, "support.json")
+	r := runCLI(t, e, "--json", "summarize", "--profile", id2, id.String())
+	requireOK(t, r)
+	var out sessionSummary
+	decodeOne(t, r.stdout, &out)
+	assert.NotEmpty(t, out.Summary)
+	last := srv.Requests()[len(srv.Requests())-1]
+	assert.Equal(t, id2, last.Query.Get("config_profile"))
+}
+
+func TestSummarizeErrors(t *testing.T) {
+	srv, e := fakeEnv(t)
+	id := demoSessions(t, srv)[0].ID().String()
+
+	r := runCLI(t, e, "summarize", id, "--profile", "no-such-profile")
+	requireFailure(t, r, exitAPI, "404")
+	assert.Empty(t, r.stdout)
+
+	usage := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"summarize"}, "needs a SESSION, or --email or --uid"},
+		{[]string{"summarize", "5156932900183134039"}, "session id"},
+		{[]string{"summarize", id, id}, "takes one SESSION"},
+		{[]string{"summarize", id, "--email", demoEmail}, "not both"},
+		{[]string{"summarize", id, "--latest", "2"}, "--latest and --concurrency go with --email or --uid"},
+		{[]string{"summarize", "--email", demoEmail, "--latest", "0"}, "--latest must be at least 1"},
+		{[]string{"summarize", "--email", demoEmail, "--concurrency", "0"}, "--concurrency must be between 1 and 1024"},
+		{[]string{"summarize", "--latest", "3"}, "needs a SESSION"},
+	}
+	for _, tc := range usage {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := runCLI(t, e, tc.args...)
+			requireFailure(t, r, exitUsage, tc.want)
+			assert.Empty(t, r.stdout)
+		})
+	}
+}
+
+func TestSummarizeLatest(t *testing.T) {
+	srv, e := fakeEnv(t)
+	sessions := demoSessions(t, srv)[:3]
+	profile := createProfile(t, e, "support.json")
+
+	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--profile", profile, "--json")
+	requireOK(t, r)
+	assert.Empty(t, r.stderr, "no progress when stderr is not a terminal")
+	var out struct{ Summaries []sessionSummary }
+	decodeOne(t, r.stdout, &out)
+	require.Len(t, out.Summaries, 3)
+	for i, s := range sessions {
+		got := out.Summaries[i]
+		assert.Equal(t, s.ID(), got.Session, "summaries come in session order")
+		assert.True(t, s.CreatedTime.Equal(got.CreatedTime))
+		assert.Equal(t, s.URL, got.URL)
+		want, err := srv.Client().Sessions.Summarize(context.Background(), s.ID(), &fullstory.SummarizeRequest{Profile: fullstory.ProfileID(profile)})
+		require.NoError(t, err)
+		assert.Equal(t, want.Text, got.Summary)
+	}
+
+	r = runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--profile", profile)
+	requireOK(t, r)
+	at := -1
+	for i, s := range sessions {
+		head := "=== " + strconv.Itoa(i+1) + "/3  " + s.ID().String()
+		next := strings.Index(r.stdout, head)
+		require.Greater(t, next, at, "section %d missing or out of order:\n%s", i+1, r.stdout)
+		at = next
+	}
+}
+
+func TestSummarizeLatestPartialFailure(t *testing.T) {
+	srv, _ := fakeEnv(t)
+	sessions := demoSessions(t, srv)[:3]
+	failing := sessions[1].ID().PathEscaped()
+	// A proxy in front of the fake that fails one session's summary.
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.EscapedPath(), failing) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"code":"resource_not_found","message":"session not found"}`))
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+
+	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--json")
+	requireFailure(t, r, exitAPI, "1 of 3 summaries failed")
+	var out struct{ Summaries []sessionSummary }
+	decodeOne(t, r.stdout, &out)
+	require.Len(t, out.Summaries, 3)
+	assert.NotEmpty(t, out.Summaries[0].Summary)
+	assert.Contains(t, out.Summaries[1].Error, "session not found")
+	assert.Empty(t, out.Summaries[1].Summary)
+	assert.NotEmpty(t, out.Summaries[2].Summary)
+}
+
+// TestSummarizeLatestConcurrency holds the first summaries until the limit
+// is reached at once, so it fails if they run one by one; each summary then
+// lingers a little, giving a pool that runs too many at once the chance to
+// show it. A correct pool passes whatever the timing.
+func TestSummarizeLatestConcurrency(t *testing.T) {
+	srv, _ := fakeEnv(t)
+	n := len(demoSessions(t, srv))
+	require.GreaterOrEqual(t, n, 3)
+	const limit = 2
+	var (
+		mu               sync.Mutex
+		inFlight, most   int
+		reached          = make(chan struct{})
+		closeReachedOnce sync.Once
+	)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/summary") {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == limit {
+				closeReachedOnce.Do(func() { close(reached) })
+			}
+			mu.Unlock()
+			defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+			select {
+			case <-reached:
+			case <-time.After(10 * time.Second): // a deadlock guard, not a timing assertion
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+
+	r := runCLI(t, e, "--json", "summarize", "--email", demoEmail, "--latest", strconv.Itoa(n), "--concurrency", strconv.Itoa(limit))
+	requireOK(t, r)
+	var out struct{ Summaries []sessionSummary }
+	decodeOne(t, r.stdout, &out)
+	assert.Len(t, out.Summaries, n)
+	select {
+	case <-reached:
+	default:
+		t.Fatalf("never %d summaries at once", limit)
+	}
+	assert.Equal(t, limit, most, "at most --concurrency summaries at once")
+}
+
+// createProfile creates an example profile through the command and returns its id.
+func createProfile(t *testing.T, e env, file string) string {
+	t.Helper()
+	r := runCLI(t, e, "profiles", "create", "-f", filepath.Join(profilesDir, file))
+	requireOK(t, r)
+	return strings.TrimSpace(r.stdout)
+}
+
+func TestProgressOnlyOnTerminals(t *testing.T) {
+	var buf strings.Builder
+	assert.False(t, isTerminal(&buf))
+	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f), "a file is not a terminal")
+	assert.Nil(t, (&app{stderr: f}).newProgress(3))
+
+	p := &progress{w: &buf, total: 2}
+	p.step()
+	p.step()
+	p.finish()
+	assert.Equal(t, "\rSummarizing: 1 of 2 done\rSummarizing: 2 of 2 done\r\x1b[K", buf.String())
+	var none *progress
+	none.step() // a nil progress, for output that is not a terminal, does nothing
+	none.finish()
+}

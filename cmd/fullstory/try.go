@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+var cmdProfilesTry = &command{
+	name:    "profiles try",
+	args:    "-f FILE (--email EMAIL | --uid UID) [--latest N] [--against FILE] [--out REPORT]",
+	summary: "Compare a profile file with another on a user's latest sessions",
+	help: `Creates FILE as a temporary profile (and the --against file as a second
+one), summarizes the user's latest N sessions with each, and prints a
+side-by-side Markdown report: the two profiles' settings, then each session's
+two summaries next to each other. Without --against, the other side is the
+API's generic synopsis. The report names no email or uid.
+
+The temporary profiles are deleted at the end, also on Ctrl-C; their names
+end in "[fullstory try TOKEN]". Each summary spends one Activation: 2×N in
+all. With --json, the report is one JSON document instead. With --out, it
+goes to REPORT instead of stdout.
+
+Examples:
+  fullstory profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
+  fullstory profiles try -f my-support.json --against examples/profiles/support.json --uid 42 --out report.md
+  fullstory --fake profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
+`,
+	run: (*app).profilesTry,
+}
+
+// cleanupTimeout bounds the deletion of temporary profiles after the run,
+// which may have been interrupted.
+const cleanupTimeout = 10 * time.Second
+
+func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err error) {
+	fs := a.flags(cmd)
+	file := fs.String("f", "", "the profile `FILE` to try (JSON); - reads stdin")
+	against := fs.String("against", "", "compare with the profile in `FILE` (default: the API's generic synopsis)")
+	out := fs.String("out", "", "write the report to `FILE` instead of stdout")
+	var u userFlags
+	u.register(fs)
+	latest := fs.Int("latest", 3, "summarize the user's latest `N` sessions")
+	concurrency := fs.Int("concurrency", 4, "write at most `C` summaries at once")
+	pos, err := a.parse(cmd, fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usagef("takes no arguments, got %q", pos[0])
+	case *file == "":
+		return usagef("needs -f FILE")
+	case *file == "-" && *against == "-":
+		return usagef("only one of -f and --against can read stdin")
+	case *latest < 1:
+		return usagef("--latest must be at least 1")
+	case *concurrency < 1 || *concurrency > maxConcurrency:
+		return usagef("--concurrency must be between 1 and %d", maxConcurrency)
+	}
+	if err := u.check(); err != nil {
+		return err
+	}
+	sides := []*tryProfile{{Label: "A", File: *file}, {Label: "B", File: *against, Name: "API generic synopsis"}}
+	for _, s := range sides {
+		if s.File == "" {
+			continue
+		}
+		if s.Settings, err = a.readProfile(s.File); err != nil {
+			return err
+		}
+		s.Name = cmp.Or(s.Settings.Name, filepath.Base(s.File))
+	}
+	// Create the report file now, not after spending Activations.
+	w, written := a.stdout, false
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return inputf("%v", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if !written {
+				os.Remove(*out)
+			}
+		}()
+		w = f
+	}
+
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	sessions, err := latestSessions(ctx, c, &u, *latest)
+	if err != nil {
+		return err
+	}
+	temp := &tempProfiles{c: c, tag: "[fullstory try " + rand.Text()[:8] + "]"}
+	defer func() {
+		if cerr := temp.cleanup(ctx, a.stderr); err == nil {
+			err = cerr
+		}
+	}()
+	for _, s := range sides {
+		if s.Settings != nil {
+			if s.id, err = temp.create(ctx, s.Settings); err != nil {
+				return err
+			}
+		}
+	}
+
+	// One batch per profile, one after the other, so that at most
+	// --concurrency summaries run at once.
+	ids := sessionIDs(sessions)
+	p := a.newProgress(len(ids) * len(sides))
+	results := make([][]summaryResult, len(sides))
+	for i, s := range sides {
+		if ctx.Err() == nil {
+			results[i] = summarizeEach(ctx, c, ids, s.id, *concurrency, p)
+		}
+	}
+	p.finish()
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+
+	report := newTryReport(sides, sessions, results)
+	var buf bytes.Buffer
+	if a.g.json {
+		err = writeJSON(&buf, report)
+	} else {
+		err = writeMarkdown(&buf, report)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := buf.WriteTo(w); err != nil {
+		return err
+	}
+	written = true
+	if *out != "" {
+		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", *out)
+	}
+	return failed(slices.Concat(results...))
+}
+
+// tryReport is what profiles try found: two profiles, and the summaries each
+// wrote of the same sessions.
+type tryReport struct {
+	Profiles []*tryProfile `json:"profiles"`
+	Sessions []trySession  `json:"sessions"`
+}
+
+// newTryReport puts each session's summaries side by side; results holds
+// one batch per profile, in the order of sessions.
+func newTryReport(sides []*tryProfile, sessions []fullstory.Session, results [][]summaryResult) *tryReport {
+	report := &tryReport{Profiles: sides}
+	for i, s := range sessions {
+		ts := trySession{Session: s.ID(), CreatedTime: s.CreatedTime, URL: s.URL}
+		for _, batch := range results {
+			ts.Summaries = append(ts.Summaries, batch[i])
+		}
+		report.Sessions = append(report.Sessions, ts)
+	}
+	return report
+}
+
+// tryProfile is one side of the comparison.
+type tryProfile struct {
+	Label    string                    `json:"label"`
+	File     string                    `json:"file,omitempty"`
+	Name     string                    `json:"name"`
+	Settings *fullstory.ProfileRequest `json:"settings,omitempty"` // nil: the API's generic synopsis
+	id       fullstory.ProfileID
+}
+
+// trySession is one session with its summaries, in the order of the profiles.
+type trySession struct {
+	Session     fullstory.SessionID `json:"session"`
+	CreatedTime time.Time           `json:"created_time,omitzero"`
+	URL         string              `json:"url,omitempty"`
+	Summaries   []summaryResult     `json:"summaries"`
+}
+
+// tempProfiles creates the profiles of one run and deletes them after it.
+type tempProfiles struct {
+	c      *fullstory.Client
+	tag    string // ends every name, to find a profile whose create was cut short
+	ids    []fullstory.ProfileID
+	unsure bool // a create ended without an answer: its profile may exist
+}
+
+func (t *tempProfiles) create(ctx context.Context, req *fullstory.ProfileRequest) (fullstory.ProfileID, error) {
+	r := *req
+	r.Name = strings.TrimSpace(r.Name + " " + t.tag)
+	id, err := t.c.Profiles.Create(ctx, &r)
+	if err != nil {
+		var apiErr *fullstory.APIError
+		t.unsure = t.unsure || !(errors.As(err, &apiErr) || errors.Is(err, fullstory.ErrInvalidArgument))
+		return "", err
+	}
+	t.ids = append(t.ids, id)
+	return id, nil
+}
+
+// cleanup deletes the profiles with a context of its own, so that it works
+// after Ctrl-C too, and says on stderr which ones are left if it fails.
+func (t *tempProfiles) cleanup(ctx context.Context, stderr io.Writer) error {
+	ctx, cancel := detach(ctx, cleanupTimeout)
+	defer cancel()
+	ids := t.ids
+	if t.unsure {
+		for p, err := range t.c.Profiles.All(ctx, nil) {
+			if err != nil {
+				fmt.Fprintf(stderr, "fullstory profiles try: could not look for a temporary profile named %q: %v\n", "... "+t.tag, err)
+				break
+			}
+			if strings.HasSuffix(p.Name, t.tag) && !slices.Contains(ids, p.ID) {
+				ids = append(ids, p.ID)
+			}
+		}
+	}
+	var first error
+	for _, id := range ids {
+		err := t.c.Profiles.Delete(ctx, id)
+		if err == nil || errors.Is(err, fullstory.ErrNotFound) {
+			continue
+		}
+		fmt.Fprintf(stderr, "fullstory profiles try: could not delete the temporary profile %s (run: fullstory profiles delete %s): %v\n", id, id, err)
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}

@@ -90,16 +90,15 @@ func checkAPIKey(key string) error {
 	return nil
 }
 
-// String describes the client without its API key.
-func (c *Client) String() string {
-	if c == nil {
-		return "fullstory.Client(nil)"
-	}
+// String describes the client without its API key. It has a value
+// receiver so that printing a Client value, not only a pointer, hides the
+// key too.
+func (c Client) String() string {
 	return fmt.Sprintf("fullstory.Client{BaseURL: %q, APIKey: [redacted]}", c.baseURL(&c.settings))
 }
 
 // GoString is String, so that %#v never prints the API key either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // newTransport returns a transport like http.DefaultTransport that keeps as
 // many idle connections to the API host as callers use at once, instead of
@@ -249,7 +248,7 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 	}
 	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, call), r.method, rawURL, rawBody)
 	if err != nil {
-		return fmt.Errorf("fullstory: %s %s: building the request: %w", r.method, r.path, redactURLError(err))
+		return fmt.Errorf("fullstory: %s %s: building the request: %w", r.method, r.path, redactURLError(err, func(s string) string { return c.redact(s, r.private) }))
 	}
 	c.setHeaders(req.Header, s, body != nil)
 
@@ -329,8 +328,10 @@ var ErrInvalidResponse = errors.New("fullstory: invalid response")
 
 func (c *Client) invalidResponse(r *request, call *retry.Call, what string, err error) error {
 	msg := fmt.Sprintf("fullstory: %s %s: %d response unusable: %s", r.method, r.path, call.Status, what)
-	if sample := bodySample(call.Body, 120); sample != "" {
-		msg += "; body starts " + strconv.Quote(c.redact(sample, r.private))
+	head := call.Body[:min(len(call.Body), 4096)]
+	// Redact before cutting, so that no part of a secret is left at the cut.
+	if sample := bodySample([]byte(c.redact(string(head), r.private)), 120); sample != "" {
+		msg += "; body starts " + strconv.Quote(sample)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w: %w", msg, ErrInvalidResponse, errors.New(c.redact(err.Error(), r.private)))
@@ -340,8 +341,12 @@ func (c *Client) invalidResponse(r *request, call *retry.Call, what string, err 
 
 // transportError describes a call that ended without a usable response.
 func (c *Client) transportError(ctx context.Context, r *request, call *retry.Call, err error) error {
+	err = redactURLError(err, func(s string) string { return c.redact(s, r.private) })
+	return c.redactError(c.describeTransportError(ctx, r, call, err), r.private)
+}
+
+func (c *Client) describeTransportError(ctx context.Context, r *request, call *retry.Call, err error) error {
 	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
-	err = redactURLError(err)
 	if errors.Is(err, retry.ErrBodyTooLarge) {
 		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
 	}
@@ -365,25 +370,46 @@ func (c *Client) transportError(ctx context.Context, r *request, call *retry.Cal
 	return fmt.Errorf("%s: %w", prefix, err)
 }
 
+// redactedError is an error whose text had the API key or personal data
+// taken out; errors.Is and errors.As still see the error it wraps.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactError returns err with a text free of the key and private values,
+// which a server can put anywhere, e.g. in the path of a redirect.
+func (c *Client) redactError(err error, private []string) error {
+	msg := err.Error()
+	if clean := c.redact(msg, private); clean != msg {
+		return &redactedError{msg: clean, err: err}
+	}
+	return err
+}
+
 // redactURLError removes the query string, which may hold an email or uid,
-// from the URL in a *url.Error, keeping the error chain for errors.Is.
-func redactURLError(err error) error {
+// from the URL in a *url.Error, and what clean finds elsewhere in it, keeping
+// the error chain for errors.Is.
+func redactURLError(err error, clean func(string) string) error {
 	var ue *url.Error
 	if !errors.As(err, &ue) {
 		return err
 	}
-	clean := *ue
+	safe := *ue
 	if u, perr := url.Parse(ue.URL); perr == nil {
 		u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
-		clean.URL = u.String()
+		safe.URL = clean(u.String())
 	} else {
-		clean.URL = "[redacted]"
+		safe.URL = "[redacted]"
 	}
 	if ue == err {
-		return &clean
+		return &safe
 	}
 	// The *url.Error is wrapped: describe it afresh, keeping the chain.
-	return fmt.Errorf("%s: %w", strings.Replace(err.Error(), ue.Error(), clean.Error(), 1), ue.Err)
+	return fmt.Errorf("%s: %w", strings.Replace(err.Error(), ue.Error(), safe.Error(), 1), ue.Err)
 }
 
 // redact replaces the API key and the call's private values in s.

@@ -124,7 +124,9 @@ func (c *Client) apiError(r *request, call *retry.Call) *APIError {
 		body = body[:maxErrorBody]
 	}
 	e.Body = bytes.Clone(body)
-	e.Code, e.Message = decodeErrorBody(body)
+	// Redact before the message is cut to a sample too, so that no part of
+	// a secret is left where the cut falls.
+	e.Code, e.Message = decodeErrorBody([]byte(c.redact(string(body), r.private)))
 	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Message == "" {
 		e.Message = "redirect to another host not followed"
 	}
@@ -143,7 +145,7 @@ func decodeErrorBody(body []byte) (code, message string) {
 		Error   string          `json:"error"`
 	}
 	if err := json.Unmarshal(body, &wire); err == nil {
-		code = rawString(wire.Code)
+		code = oneLine(rawString(wire.Code), 100)
 		message = wire.Message
 		if message == "" {
 			message = wire.Error

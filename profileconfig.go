@@ -141,7 +141,9 @@ func (c SliceConfig) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes the wire shape; duration_limit_ms and event_limit may
-// be numbers or strings, as protobuf JSON allows.
+// be numbers or strings, as protobuf JSON allows. Like the rest of the
+// response decoding it ignores unknown fields, also under a
+// json.Decoder with DisallowUnknownFields.
 func (c *SliceConfig) UnmarshalJSON(data []byte) error {
 	var w sliceWire
 	if err := json.Unmarshal(data, &w); err != nil {

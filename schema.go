@@ -44,6 +44,11 @@ type Schema struct {
 // exhaust the stack.
 const maxSchemaDepth = 32
 
+// maxSchemaNodes bounds the size of a converted schema: $refs are resolved
+// inline, so a schema of a few KiB whose definitions each refer to the next
+// several times would otherwise expand exponentially and exhaust memory.
+const maxSchemaNodes = 10000
+
 // SchemaFor returns the schema of T's JSON encoding: properties from json
 // tags, required unless omitempty or omitzero, descriptions from
 // `jsonschema:"..."` tags, pointers nullable. It uses
@@ -54,7 +59,8 @@ func SchemaFor[T any]() (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
 	}
-	s, err := convertSchema(js, js, 0)
+	budget := maxSchemaNodes
+	s, err := convertSchema(js, js, 0, &budget)
 	if err != nil {
 		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
 	}
@@ -70,17 +76,22 @@ func ParseSchema(jsonSchema []byte) (*Schema, error) {
 	if err := json.Unmarshal(jsonSchema, &js); err != nil {
 		return nil, &ValidationError{Field: "JSON schema", Reason: "does not parse: " + oneLine(err.Error(), 200)}
 	}
-	s, err := convertSchema(&js, &js, 0)
+	budget := maxSchemaNodes
+	s, err := convertSchema(&js, &js, 0, &budget)
 	if err != nil {
 		return nil, &ValidationError{Field: "JSON schema", Reason: err.Error()}
 	}
 	return s, nil
 }
 
-// convertSchema converts js, whose references resolve in root.
-func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
+// convertSchema converts js, whose references resolve in root, into at
+// most *budget schemas.
+func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema, error) {
 	if depth > maxSchemaDepth {
 		return nil, fmt.Errorf("nested deeper than %d levels (a recursive $ref?)", maxSchemaDepth)
+	}
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("expands to more than %d schemas (a $ref used many times?)", maxSchemaNodes)
 	}
 	if js == nil {
 		return nil, fmt.Errorf("empty schema")
@@ -90,7 +101,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := convertSchema(target, root, depth+1)
+		s, err := convertSchema(target, root, depth+1, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +134,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
 		if other == nil {
 			return nil, fmt.Errorf("anyOf/oneOf has only null")
 		}
-		s, err := convertSchema(other, root, depth+1)
+		s, err := convertSchema(other, root, depth+1, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +200,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
 		out.Format = "enum"
 	}
 	if js.Items != nil {
-		items, err := convertSchema(js.Items, root, depth+1)
+		items, err := convertSchema(js.Items, root, depth+1, budget)
 		if err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
@@ -199,7 +210,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int) (*Schema, error) {
 		return nil, fmt.Errorf("an array needs items")
 	}
 	for name, p := range js.Properties {
-		ps, err := convertSchema(p, root, depth+1)
+		ps, err := convertSchema(p, root, depth+1, budget)
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w", oneLine(name, 60), err)
 		}
@@ -248,6 +259,9 @@ func (s *Schema) check(field string, depth int) error {
 	case TypeString, TypeNumber, TypeInteger, TypeBoolean, TypeArray, TypeObject:
 	default:
 		return &ValidationError{Field: field, Reason: "type must be STRING, NUMBER, INTEGER, BOOLEAN, ARRAY or OBJECT (upper case)"}
+	}
+	if s.Type == TypeArray && s.Items == nil {
+		return &ValidationError{Field: field, Reason: "an ARRAY needs items"}
 	}
 	if err := s.Items.check(field+".items", depth+1); err != nil {
 		return err

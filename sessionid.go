@@ -35,8 +35,12 @@ func ParseSessionID(s string) (SessionID, error) {
 		}
 		s = seg
 	}
-	if i := strings.Index(strings.ToLower(s), "%3a"); i >= 0 {
-		s = s[:i] + ":" + s[i+3:]
+	if strings.Contains(s, "%") {
+		// A valid id has no '%', so each is an escape: of the colon, as
+		// PathEscaped writes it, or of a character of the ids themselves.
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
 	}
 	sep := strings.IndexAny(s, ":!")
 	if sep < 0 {

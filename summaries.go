@@ -74,8 +74,8 @@ func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *Summ
 			if body.Slice != nil {
 				sl = *body.Slice
 			}
-			if sl.EndTimestamp.IsZero() {
-				sl.EndTimestamp = req.EndTimestamp
+			if sl.EndTimestamp.IsZero() || req.EndTimestamp.Before(sl.EndTimestamp) {
+				sl.EndTimestamp = req.EndTimestamp // both set: the earlier end wins
 			}
 			body.Slice = &sl
 		}

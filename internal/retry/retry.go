@@ -168,6 +168,8 @@ func (c *Call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 			return false, err
 		}
 		if err != nil {
+			// No usable response: the attempt failed like a broken connection.
+			c.Status, c.Header = 0, nil
 			err = fmt.Errorf("reading the response body: %w", err)
 		}
 	}

@@ -130,9 +130,14 @@ func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper, gate *r
 	out.Transport = &retry.Transport{Base: base, Gate: gate}
 	next := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		first := via[0]
+		if req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme {
 			return http.ErrUseLastResponse // the key must not leave the API host
+		}
+		if req.Method != first.Method {
+			// A 301/302/303 turns a POST into a bodiless GET, which could
+			// "succeed" without anything being created: return the redirect.
+			return http.ErrUseLastResponse
 		}
 		if next != nil {
 			return next(req, via)
@@ -355,7 +360,7 @@ func (c *Client) describeTransportError(ctx context.Context, r *request, call *r
 	case ctx.Err() != nil && call.Status != 0:
 		// Cancelled while waiting to retry: keep what the last attempt said.
 		last := c.apiError(r, call)
-		return fmt.Errorf("%s: %w after %d attempts; last response: %w", prefix, err, call.Attempts, last)
+		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, attempts(call.Attempts), last)
 	case retry.AttemptTimedOut(ctx, err):
 		detail = fmt.Sprintf("attempt %d timed out after %s", call.Attempts, call.Timeout)
 	case call.Attempts > 1:
@@ -425,6 +430,14 @@ func (c *Client) redact(s string, private []string) string {
 		}
 	}
 	return s
+}
+
+// attempts returns "1 attempt" or "N attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
 }
 
 // invalidf returns an error for a success response that cannot be used.

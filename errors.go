@@ -128,7 +128,7 @@ func (c *Client) apiError(r *request, call *retry.Call) *APIError {
 	// a secret is left where the cut falls.
 	e.Code, e.Message = decodeErrorBody([]byte(c.redact(string(body), r.private)))
 	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Message == "" {
-		e.Message = "redirect to another host not followed"
+		e.Message = "redirect not followed: it leads to another host or would change the method"
 	}
 	e.Code = c.redact(e.Code, r.private)
 	e.Message = c.redact(e.Message, r.private)

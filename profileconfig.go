@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +23,40 @@ type ProfileConfig struct {
 
 // clone returns a deep copy of c, so that changing it leaves c as it was.
 func (c ProfileConfig) clone() ProfileConfig {
-	var out ProfileConfig
-	if data, err := json.Marshal(c); err == nil && json.Unmarshal(data, &out) == nil {
-		return out
+	out := ProfileConfig{Slice: clonePtr(c.Slice), Cache: clonePtr(c.Cache)}
+	if c.Cache != nil {
+		out.Cache.EnableEventCache = clonePtr(c.Cache.EnableEventCache)
 	}
-	return c
+	if l := c.LLM; l != nil {
+		out.LLM = &LLMConfig{PrePrompt: l.PrePrompt, PostPrompt: l.PostPrompt,
+			Temperature: clonePtr(l.Temperature), ResponseSchema: l.ResponseSchema.clone()}
+	}
+	if x := c.Context; x != nil {
+		out.Context = &ContextConfig{
+			Include: slices.Clone(x.Include), Exclude: slices.Clone(x.Exclude),
+			ExcludeUserContext: clonePtr(x.ExcludeUserContext), ExcludeOrgContext: clonePtr(x.ExcludeOrgContext),
+			ExcludeLocation: clonePtr(x.ExcludeLocation), ExcludeDevice: clonePtr(x.ExcludeDevice),
+		}
+	}
+	if e := c.Events; e != nil {
+		out.Events = &EventsConfig{
+			IncludeTypes: slices.Clone(e.IncludeTypes), ExcludeTypes: slices.Clone(e.ExcludeTypes),
+			ExcludeDefinedEvents: clonePtr(e.ExcludeDefinedEvents), ExcludeAPIEvents: clonePtr(e.ExcludeAPIEvents),
+			ExcludeEventTimestamps: clonePtr(e.ExcludeEventTimestamps), ExcludeSelectors: clonePtr(e.ExcludeSelectors),
+			IncludeSelectorTags: clonePtr(e.IncludeSelectorTags), IncludeTabIndex: clonePtr(e.IncludeTabIndex),
+			IncludeDescriptions: clonePtr(e.IncludeDescriptions), TrimToLastNSelectors: clonePtr(e.TrimToLastNSelectors),
+		}
+	}
+	return out
+}
+
+// clonePtr returns a pointer to a copy of *p, or nil.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // validate checks what the API would refuse, before anything is sent.

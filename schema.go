@@ -59,8 +59,8 @@ func SchemaFor[T any]() (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
 	}
-	budget := maxSchemaNodes
-	s, err := convertSchema(js, js, 0, &budget)
+	conv := schemaConverter{root: js, budget: maxSchemaNodes, goSlices: true}
+	s, err := conv.convert(js, 0)
 	if err != nil {
 		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
 	}
@@ -76,32 +76,40 @@ func ParseSchema(jsonSchema []byte) (*Schema, error) {
 	if err := json.Unmarshal(jsonSchema, &js); err != nil {
 		return nil, &ValidationError{Field: "JSON schema", Reason: "does not parse: " + oneLine(err.Error(), 200)}
 	}
-	budget := maxSchemaNodes
-	s, err := convertSchema(&js, &js, 0, &budget)
+	conv := schemaConverter{root: &js, budget: maxSchemaNodes}
+	s, err := conv.convert(&js, 0)
 	if err != nil {
 		return nil, &ValidationError{Field: "JSON schema", Reason: err.Error()}
 	}
 	return s, nil
 }
 
-// convertSchema converts js, whose references resolve in root, into at
-// most *budget schemas.
-func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema, error) {
+// schemaConverter converts a JSON Schema to Fullstory's dialect.
+type schemaConverter struct {
+	root   *jsonschema.Schema // where references resolve
+	budget int                // how many more schemas may be made
+	// goSlices says the schema comes from jsonschema-go, which writes every
+	// Go slice as ["null","array"]: those are not nullable, while an
+	// explicit null in a schema someone wrote is.
+	goSlices bool
+}
+
+func (c *schemaConverter) convert(js *jsonschema.Schema, depth int) (*Schema, error) {
 	if depth > maxSchemaDepth {
 		return nil, fmt.Errorf("nested deeper than %d levels (a recursive $ref?)", maxSchemaDepth)
 	}
-	if *budget--; *budget < 0 {
+	if c.budget--; c.budget < 0 {
 		return nil, fmt.Errorf("expands to more than %d schemas (a $ref used many times?)", maxSchemaNodes)
 	}
 	if js == nil {
 		return nil, fmt.Errorf("empty schema")
 	}
 	if js.Ref != "" {
-		target, err := resolveRef(js.Ref, root)
+		target, err := resolveRef(js.Ref, c.root)
 		if err != nil {
 			return nil, err
 		}
-		s, err := convertSchema(target, root, depth+1, budget)
+		s, err := c.convert(target, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +142,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema
 		if other == nil {
 			return nil, fmt.Errorf("anyOf/oneOf has only null")
 		}
-		s, err := convertSchema(other, root, depth+1, budget)
+		s, err := c.convert(other, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -148,8 +156,6 @@ func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema
 	var main []string
 	for _, t := range types {
 		if strings.EqualFold(t, "null") {
-			// A Go slice is ["null","array"] in jsonschema-go; only pointers
-			// and explicit nulls of other types become nullable.
 			continue
 		}
 		main = append(main, t)
@@ -164,7 +170,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema
 	case len(main) == 0:
 		return nil, fmt.Errorf("a schema needs a type (an empty interface has none)")
 	}
-	if len(main) < len(types) && !strings.EqualFold(main[0], "array") {
+	if len(main) < len(types) && !(c.goSlices && strings.EqualFold(main[0], "array")) {
 		out.Nullable = true
 	}
 	switch strings.ToUpper(main[0]) {
@@ -200,7 +206,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema
 		out.Format = "enum"
 	}
 	if js.Items != nil {
-		items, err := convertSchema(js.Items, root, depth+1, budget)
+		items, err := c.convert(js.Items, depth+1)
 		if err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
@@ -210,7 +216,7 @@ func convertSchema(js, root *jsonschema.Schema, depth int, budget *int) (*Schema
 		return nil, fmt.Errorf("an array needs items")
 	}
 	for name, p := range js.Properties {
-		ps, err := convertSchema(p, root, depth+1, budget)
+		ps, err := c.convert(p, depth+1)
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w", oneLine(name, 60), err)
 		}
@@ -277,4 +283,25 @@ func (s *Schema) check(field string, depth int) error {
 		}
 	}
 	return nil
+}
+
+// clone returns a deep copy of s, down to the depth validate allows; deeper
+// parts (only a cyclic, hand-built schema has them) are shared.
+func (s *Schema) clone() *Schema { return s.cloneDepth(0) }
+
+func (s *Schema) cloneDepth(depth int) *Schema {
+	if s == nil || depth > maxSchemaDepth {
+		return s
+	}
+	out := *s
+	out.Items = s.Items.cloneDepth(depth + 1)
+	out.Required = slices.Clone(s.Required)
+	out.Enum = slices.Clone(s.Enum)
+	if s.Properties != nil {
+		out.Properties = make(map[string]*Schema, len(s.Properties))
+		for k, p := range s.Properties {
+			out.Properties[k] = p.cloneDepth(depth + 1)
+		}
+	}
+	return &out
 }

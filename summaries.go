@@ -112,10 +112,14 @@ func (s *Summary) Decode(v any) error {
 	}
 	data := bytes.TrimSpace(s.Response)
 	if len(data) > 0 && !bytes.Equal(data, []byte("null")) {
-		if data[0] == '"' { // a JSON string that holds the JSON
+		if data[0] == '"' { // a JSON string that holds the JSON, maybe amid prose
 			var inner string
 			if err := json.Unmarshal(data, &inner); err == nil {
-				data = []byte(inner)
+				if found := jsonInText(inner); found != nil {
+					data = found
+				} else {
+					data = []byte(inner)
+				}
 			}
 		}
 		if err := json.Unmarshal(data, v); err != nil {

@@ -243,7 +243,10 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
 		}
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			// Double, so that reading n bytes copies about n bytes in all.
+			grown := make([]byte, len(b), 2*cap(b))
+			copy(grown, b)
+			b = grown
 		}
 		n, err := resp.Body.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

@@ -1,0 +1,184 @@
+package retry_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	"github.com/summarykit/fullstory-go/internal/retry"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestRetryableStatusByClass(t *testing.T) {
+	ctx := context.Background()
+	// want[status] = retried for Read, Summary, Write.
+	want := map[int][3]bool{
+		http.StatusOK:                  {false, false, false},
+		http.StatusNoContent:           {false, false, false},
+		http.StatusBadRequest:          {false, false, false},
+		http.StatusUnauthorized:        {false, false, false},
+		http.StatusForbidden:           {false, false, false},
+		http.StatusNotFound:            {false, false, false},
+		http.StatusConflict:            {false, false, false},
+		http.StatusRequestTimeout:      {false, false, false},
+		http.StatusUnprocessableEntity: {false, false, false},
+		http.StatusTooManyRequests:     {true, true, true},
+		http.StatusInternalServerError: {true, false, false},
+		http.StatusNotImplemented:      {false, false, false},
+		http.StatusBadGateway:          {true, true, false},
+		http.StatusServiceUnavailable:  {true, true, false},
+		http.StatusGatewayTimeout:      {true, true, false},
+	}
+	classes := []retry.Class{retry.Read, retry.Summary, retry.Write}
+	for status, byClass := range want {
+		for i, cl := range classes {
+			t.Run(fmt.Sprintf("%s/%d", cl, status), func(t *testing.T) {
+				got, reason := retry.Retryable(cl, status, nil, ctx)
+				assert.Equal(t, byClass[i], got)
+				if got {
+					assert.NotEmpty(t, reason)
+				}
+			})
+		}
+	}
+}
+
+func TestRetryableTransportErrorsByClass(t *testing.T) {
+	dial := &url.Error{Op: "Post", URL: "https://api.fullstory.com/v2/visit_profile", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Get", URL: "https://api.fullstory.com/v2/visit_profile", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	timeout := &url.Error{Op: "Get", URL: "https://api.fullstory.com/v2/sessions/1%3A2/summary", Err: context.DeadlineExceeded}
+	badCert := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: x509.UnknownAuthorityError{}}
+	redirects := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: errors.New("stopped after 10 redirects")}
+
+	live := context.Background()
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	for _, tc := range []struct {
+		name string
+		err  error
+		ctx  context.Context
+		want [3]bool // Read, Summary, Write
+	}{
+		{"connection refused", dial, live, [3]bool{true, true, true}},
+		{"connection reset", reset, live, [3]bool{true, false, false}},
+		{"attempt timed out", timeout, live, [3]bool{true, false, false}},
+		{"unknown certificate authority", badCert, live, [3]bool{false, false, false}},
+		{"redirect loop", redirects, live, [3]bool{false, false, false}},
+		{"connection refused, context done", dial, done, [3]bool{false, false, false}},
+		{"timeout, context done", timeout, done, [3]bool{false, false, false}},
+	} {
+		for i, cl := range []retry.Class{retry.Read, retry.Summary, retry.Write} {
+			t.Run(tc.name+"/"+cl.String(), func(t *testing.T) {
+				got, reason := retry.Retryable(cl, 0, tc.err, tc.ctx)
+				assert.Equal(t, tc.want[i], got)
+				assert.NotEmpty(t, reason)
+			})
+		}
+	}
+}
+
+func TestNeverSentAndAttemptTimedOut(t *testing.T) {
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	assert.True(t, retry.NeverSent(fmt.Errorf("wrapped: %w", dial)))
+	assert.False(t, retry.NeverSent(&net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}))
+	assert.False(t, retry.NeverSent(errors.New("dial tcp: refused")))
+
+	live := context.Background()
+	done, cancel := context.WithTimeout(context.Background(), -time.Second)
+	defer cancel()
+	assert.True(t, retry.AttemptTimedOut(live, context.DeadlineExceeded))
+	assert.True(t, retry.AttemptTimedOut(live, &net.OpError{Op: "read", Err: timeoutError{}}))
+	assert.False(t, retry.AttemptTimedOut(done, context.DeadlineExceeded), "the caller's deadline is not the attempt's")
+	assert.False(t, retry.AttemptTimedOut(live, syscall.ECONNRESET))
+}
+
+// timeoutError is a net.Error that timed out.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+func TestClassString(t *testing.T) {
+	assert.Equal(t, "read", retry.Read.String())
+	assert.Equal(t, "summary", retry.Summary.String())
+	assert.Equal(t, "write", retry.Write.String())
+	assert.Equal(t, "class(7)", retry.Class(7).String())
+}
+
+func TestBackoffBounds(t *testing.T) {
+	for _, tc := range []struct{ min, max time.Duration }{
+		{10 * time.Millisecond, 80 * time.Millisecond},
+		{500 * time.Millisecond, 8 * time.Second},
+		{time.Millisecond, 2 * time.Millisecond},
+		{0, 50 * time.Millisecond},
+		{time.Second, time.Second},
+		{3 * time.Hour, 200 * time.Hour},
+	} {
+		for n := 0; n <= 70; n++ {
+			ceiling := tc.max
+			if n < 62 && tc.min > 0 && tc.min <= tc.max>>n { // min·2ⁿ, where it does not overflow
+				ceiling = tc.min << n
+			}
+			for range 50 {
+				d := retry.Backoff(tc.min, tc.max, n)
+				if d < tc.min || d > ceiling || d > tc.max {
+					t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, n, d, tc.min, ceiling)
+				}
+			}
+		}
+	}
+}
+
+func TestBackoffIsJittered(t *testing.T) {
+	seen := make(map[time.Duration]bool)
+	for range 200 {
+		seen[retry.Backoff(time.Millisecond, time.Second, 5)] = true
+	}
+	assert.Greater(t, len(seen), 1, "the wait never varied")
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 6, 26, 23, 1, 54, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true},
+		{"1", time.Second, true},
+		{" 30 ", 30 * time.Second, true},
+		{"3600", time.Hour, true},
+		{"99999999999999", 365 * 24 * time.Hour, true},
+		{now.Add(45 * time.Second).Format(http.TimeFormat), 45 * time.Second, true},
+		{now.Add(2 * time.Hour).Format(time.RFC850), 2 * time.Hour, true},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+		{"", 0, false},
+		{"   ", 0, false},
+		{"-1", 0, false},
+		{"1.5", 0, false},
+		{"soon", 0, false},
+		{"Thursday", 0, false},
+		{"2025-06-26T23:02:54Z", 0, false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, ok := retry.ParseRetryAfter(tc.in, now)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

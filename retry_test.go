@@ -1,0 +1,337 @@
+package fullstory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// wireRetryStatuses are the statuses the retry matrix answers with.
+var wireRetryStatuses = []int{
+	http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+	http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
+	http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+}
+
+// wireRetryVariants is every method, plus the writes again with an
+// idempotency key, which retries them like reads.
+type wireRetryVariant struct {
+	wireOp
+	opts []fullstory.Option
+}
+
+func wireRetryVariants() []wireRetryVariant {
+	var out []wireRetryVariant
+	for _, op := range wireOps() {
+		out = append(out, wireRetryVariant{wireOp: op})
+		if op.class == "write" {
+			keyed := op
+			keyed.name += " with an idempotency key"
+			keyed.class = "read"
+			out = append(out, wireRetryVariant{wireOp: keyed, opts: []fullstory.Option{fullstory.WithIdempotencyKey("0b9d6a5c-2f1e-4c3b-8a7d-6e5f4c3b2a10")}})
+		}
+	}
+	return out
+}
+
+func TestRetryMatrixWhenEveryAttemptFails(t *testing.T) {
+	const maxRetries = 2
+	for _, v := range wireRetryVariants() {
+		for _, status := range wireRetryStatuses {
+			t.Run(fmt.Sprintf("%s/%d", v.name, status), func(t *testing.T) {
+				ws := newTestServer(t, wireReplies(wireStatusError(status)))
+				c := wireClient(t, ws, fullstory.WithMaxRetries(maxRetries))
+
+				err := v.call(context.Background(), c, v.opts...)
+				want := 1
+				if wireRetried(v.class, status) {
+					want = maxRetries + 1
+				}
+				ae := requireAPIError(t, err)
+				assert.Equal(t, status, ae.StatusCode)
+				assert.Equal(t, want, ae.Attempts)
+				assert.Equal(t, want, ws.hits())
+				assert.NotEmpty(t, ae.Code)
+				wireNoGivingUp(t, err)
+			})
+		}
+	}
+}
+
+func TestRetryMatrixRecovers(t *testing.T) {
+	for _, v := range wireRetryVariants() {
+		for _, status := range wireRetryStatuses {
+			if !wireRetried(v.class, status) {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/%d", v.name, status), func(t *testing.T) {
+				ws := newTestServer(t, wireReplies(wireStatusError(status), wireStatusError(status), wireJSON(http.StatusOK, v.okBody)))
+				c := wireClient(t, ws)
+
+				require.NoError(t, v.call(context.Background(), c, v.opts...))
+				reqs := ws.requests()
+				require.Len(t, reqs, 3)
+				for i, r := range reqs[1:] {
+					assert.Equal(t, reqs[0].Method, r.Method, "attempt %d", i+2)
+					assert.Equal(t, reqs[0].RequestURI, r.RequestURI, "attempt %d", i+2)
+					assert.Equal(t, reqs[0].Body, r.Body, "attempt %d sent other body bytes", i+2)
+					assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), r.Header.Get("Idempotency-Key"), "attempt %d", i+2)
+					assert.Equal(t, reqs[0].Header.Get("Content-Type"), r.Header.Get("Content-Type"), "attempt %d", i+2)
+				}
+			})
+		}
+	}
+}
+
+func TestRetryOnConnectionRefused(t *testing.T) {
+	for _, v := range wireRetryVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			ac := newAttemptCounter(t)
+			c := wireClientAt(t, closedListenerURL(t), fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2))
+
+			err := v.call(context.Background(), c, v.opts...)
+			require.Error(t, err)
+			_, isAPI := errorsAsAPI(err)
+			assert.False(t, isAPI)
+			assert.Equal(t, 3, ac.attempts(), "a refused connection sent nothing, so every class retries it")
+			wireNoGivingUp(t, err)
+		})
+	}
+}
+
+func TestRetryOnPerAttemptTimeout(t *testing.T) {
+	for _, v := range wireRetryVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			ws := newBlockingServer(t)
+			ac := newAttemptCounter(t)
+			c := wireClient(t, ws, fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2), fullstory.WithTimeout(50*time.Millisecond))
+
+			err := v.call(context.Background(), c, v.opts...)
+			require.Error(t, err)
+			want := 1 // a summary may have spent an Activation; a write may have happened
+			if v.class == "read" {
+				want = 3
+			}
+			assert.Equal(t, want, ac.attempts())
+			assert.LessOrEqual(t, ws.hits(), want)
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			_, isAPI := errorsAsAPI(err)
+			assert.False(t, isAPI)
+			wireNoGivingUp(t, err)
+		})
+	}
+}
+
+func TestRetryAfterSecondsIsHonoured(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "1"}},
+		wireJSON(http.StatusOK, `{"summary":"done"}`),
+	))
+	c := wireClient(t, ws) // backoff alone would wait at most 2ms
+
+	start := time.Now()
+	sum, err := c.Sessions.Summarize(context.Background(), quickStartSessionID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "done", sum.Text)
+	assert.Equal(t, 2, ws.hits())
+	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After: 1 was not waited for")
+}
+
+func TestRetryAfterOn503IsHonoured(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"warming up"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"events":[]}`),
+	))
+	c := wireClient(t, ws)
+
+	_, err := c.Sessions.Events(context.Background(), quickStartSessionID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, ws.hits())
+}
+
+func TestRetryAfterAsAnHTTPDate(t *testing.T) {
+	t.Run("in the past: retry now", func(t *testing.T) {
+		ws := newTestServer(t, wireReplies(
+			wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}},
+			wireJSON(http.StatusOK, `{"id":"p1"}`),
+		))
+		c := wireClient(t, ws)
+
+		id, err := c.Profiles.Create(context.Background(), supportAssistant())
+		require.NoError(t, err)
+		assert.Equal(t, fullstory.ProfileID("p1"), id)
+		assert.Equal(t, 2, ws.hits())
+	})
+
+	t.Run("beyond the cap: return at once", func(t *testing.T) {
+		later := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
+		ws := newTestServer(t, wireReplies(
+			wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": later}},
+			wireJSON(http.StatusOK, `{"profiles":[]}`),
+		))
+		c := wireClient(t, ws) // the default cap is 60s
+
+		_, err := c.Profiles.List(context.Background(), nil)
+		ae := requireAPIError(t, err)
+		assert.Equal(t, 1, ae.Attempts)
+		assert.Equal(t, 1, ws.hits())
+		assert.Greater(t, ae.RetryAfter, 58*time.Minute)
+		assert.LessOrEqual(t, ae.RetryAfter, time.Hour+time.Second)
+	})
+}
+
+func TestRetryAfterAboveTheCapReturnsAtOnce(t *testing.T) {
+	for _, v := range wireRetryVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			ws := newTestServer(t, wireReplies(
+				wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "2"}},
+				wireJSON(http.StatusOK, v.okBody),
+			))
+			c := wireClient(t, ws, fullstory.WithMaxRetryAfter(time.Second))
+
+			err := v.call(context.Background(), c, v.opts...)
+			ae := requireAPIError(t, err)
+			assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
+			assert.Equal(t, 2*time.Second, ae.RetryAfter)
+			assert.Equal(t, 1, ae.Attempts)
+			assert.Equal(t, 1, ws.hits())
+			assert.ErrorIs(t, err, fullstory.ErrRateLimited)
+			wireNoGivingUp(t, err)
+		})
+	}
+}
+
+func TestCancelDuringBackoffReturnsTheLastResponse(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"try later"}`, Header: map[string]string{"Retry-After": "30"}},
+		wireJSON(http.StatusOK, `{"summary":"too late"}`),
+	))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var retries atomic.Int64
+	logger := slog.New(wireCancelOnRetry{cancel: cancel, seen: &retries})
+	c := wireClient(t, ws, fullstory.WithLogger(logger))
+
+	sum, err := c.Sessions.Summarize(ctx, quickStartSessionID, &fullstory.SummarizeRequest{Profile: "p1"})
+	require.Error(t, err)
+	assert.Nil(t, sum)
+	assert.Equal(t, int64(1), retries.Load(), "the client did not announce a retry")
+	assert.ErrorIs(t, err, context.Canceled)
+	ae := requireAPIError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
+	assert.Equal(t, "try later", ae.Message)
+	assert.Equal(t, 1, ae.Attempts)
+	assert.Equal(t, 1, ws.hits())
+	wireNoGivingUp(t, err)
+}
+
+func TestDeadlineShorterThanTheNextWait(t *testing.T) {
+	for name, tc := range map[string]struct {
+		reply wireReply
+		opts  []fullstory.Option
+	}{
+		"Retry-After": {
+			reply: wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"try later"}`, Header: map[string]string{"Retry-After": "30"}},
+		},
+		"backoff": {
+			reply: wireStatusError(http.StatusBadGateway),
+			opts:  []fullstory.Option{fullstory.WithRetryWait(time.Minute, time.Minute)},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ws := newTestServer(t, wireReplies(tc.reply, wireJSON(http.StatusOK, `{"events":[]}`)))
+			c := wireClient(t, ws, tc.opts...)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+
+			_, err := c.Sessions.Events(ctx, quickStartSessionID)
+			ae := requireAPIError(t, err)
+			assert.Equal(t, tc.reply.Status, ae.StatusCode)
+			assert.Equal(t, 1, ae.Attempts)
+			assert.Equal(t, 1, ws.hits())
+			assert.NoError(t, ctx.Err(), "the call waited for the deadline")
+			assert.NotErrorIs(t, err, context.DeadlineExceeded)
+		})
+	}
+}
+
+func TestRetriesSendTheSameBodyBytes(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireStatusError(http.StatusTooManyRequests),
+		wireStatusError(http.StatusServiceUnavailable),
+		wireStatusError(http.StatusBadGateway),
+		wireFixtureReply(t, "summary_text.json"),
+	))
+	c := wireClient(t, ws, fullstory.WithMaxRetries(3))
+
+	_, err := c.Sessions.Summarize(context.Background(), quickStartSessionID, &fullstory.SummarizeRequest{
+		Profile:   "p1",
+		Overrides: &fullstory.ProfileConfig{LLM: &fullstory.LLMConfig{PrePrompt: "Be brief <3", Temperature: fullstory.Ptr(0.0)}},
+	})
+	require.NoError(t, err)
+	reqs := ws.requests()
+	require.Len(t, reqs, 4)
+	require.NotEmpty(t, reqs[0].Body)
+	for i, r := range reqs {
+		assert.Equal(t, string(reqs[0].Body), string(r.Body), "attempt %d", i+1)
+		assert.Equal(t, http.MethodPost, r.Method)
+	}
+}
+
+func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
+	for _, v := range wireRetryVariants() {
+		t.Run(v.name, func(t *testing.T) {
+			ws := newTestServer(t, wireReplies(wireStatusError(http.StatusTooManyRequests), wireJSON(http.StatusOK, v.okBody)))
+			c := wireClient(t, ws, fullstory.WithMaxRetries(0))
+
+			ae := requireAPIError(t, v.call(context.Background(), c, v.opts...))
+			assert.Equal(t, 1, ae.Attempts)
+			assert.Equal(t, 1, ws.hits())
+		})
+	}
+
+	t.Run("per call", func(t *testing.T) {
+		ws := newTestServer(t, wireReplies(wireStatusError(http.StatusInternalServerError)))
+		c := wireClient(t, ws, fullstory.WithMaxRetries(5))
+
+		_, err := c.Profiles.Get(context.Background(), "p1", fullstory.WithMaxRetries(0))
+		ae := requireAPIError(t, err)
+		assert.Equal(t, 1, ae.Attempts)
+		assert.Equal(t, 1, ws.hits())
+	})
+}
+
+func TestFinalFailureAfterTheDefaultRetries(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireStatusError(http.StatusServiceUnavailable)))
+	c := wireClient(t, ws) // default: 3 retries
+
+	_, err := c.Profiles.List(context.Background(), nil)
+	ae := requireAPIError(t, err)
+	assert.Equal(t, 4, ae.Attempts)
+	assert.Equal(t, 4, ws.hits())
+	assert.ErrorIs(t, err, fullstory.ErrServer)
+	assert.Contains(t, err.Error(), "4 attempts")
+	wireNoGivingUp(t, err)
+}
+
+func TestCancelledContextSendsNothing(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p1"}`)))
+	c := wireClient(t, ws)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	_, err := c.Profiles.Get(ctx, "p1")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.True(t, errors.Is(err, context.Canceled))
+	assert.Equal(t, 0, ws.hits())
+}

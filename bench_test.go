@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -46,7 +47,9 @@ func newBenchServer(b *testing.B) *httptest.Server {
 }
 
 // baseline is the hand-written client: the same headers, a tuned transport,
-// encoding/json, and no retries, validation or error decoding.
+// a 30s timeout per request (the SDK bounds every attempt too; a call
+// without one is a known production trap), encoding/json, and no retries,
+// validation or error decoding.
 type baseline struct {
 	hc   *http.Client
 	base string
@@ -63,6 +66,8 @@ func (c *baseline) do(ctx context.Context, method, rawURL string, body []byte, o
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, r)
 	if err != nil {
 		return err

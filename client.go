@@ -308,6 +308,12 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
+// bodyDecoder is a response type that decodes a whole body itself. Having
+// json.Unmarshal call its UnmarshalJSON instead would scan the body twice.
+type bodyDecoder interface {
+	decodeBody(data []byte) error
+}
+
 // decode unmarshals a success body into r.out.
 func (c *Client) decode(r *request, call *retry.Call) error {
 	body := bytes.TrimSpace(call.Body)
@@ -320,7 +326,13 @@ func (c *Client) decode(r *request, call *retry.Call) error {
 	if r.out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(body, r.out); err != nil {
+	var err error
+	if d, ok := r.out.(bodyDecoder); ok {
+		err = d.decodeBody(body)
+	} else {
+		err = json.Unmarshal(body, r.out)
+	}
+	if err != nil {
 		return c.invalidResponse(r, call, "it is not the expected JSON", err)
 	}
 	return nil

@@ -169,7 +169,9 @@ func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts
 // It decodes the sessions in one pass, without a decoder per session.
 type sessionList struct{ Sessions []Session }
 
-func (l *sessionList) UnmarshalJSON(data []byte) error {
+func (l *sessionList) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
+
+func (l *sessionList) decodeBody(data []byte) error {
 	var wires []sessionWire
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {

@@ -224,29 +224,7 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 		rawURL += "?" + r.query
 	}
 
-	class := r.class
-	if class == retry.Write && s.idempotencyKey != "" {
-		class = retry.Read
-	}
-	timeout := s.timeout
-	if timeout == 0 {
-		timeout = defaultTimeout
-		if class == retry.Summary {
-			timeout = defaultSummaryTimeout
-		}
-	}
-	call := retry.NewCall(retry.Policy{
-		Class:         class,
-		MaxRetries:    s.maxRetries,
-		WaitMin:       s.retryWaitMin,
-		WaitMax:       s.retryWaitMax,
-		MaxRetryAfter: s.maxRetryAfter,
-		Timeout:       timeout,
-		MaxBody:       maxBody,
-		Logger:        s.logger,
-		Method:        r.method,
-		Path:          r.path,
-	})
+	call := retry.NewCall(policy(s, r))
 	var rawBody any // a nil []byte would make net/http probe for a body
 	if body != nil {
 		rawBody = body
@@ -265,17 +243,46 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // retry.Call has read it already
 	}
-	if err == nil && (call.Status < 200 || call.Status > 299) {
-		err = c.apiError(r, call)
-	} else if err != nil {
+	switch {
+	case err != nil:
 		err = c.transportError(ctx, r, call, err)
-	} else {
+	case call.Status < 200 || call.Status > 299:
+		err = c.apiError(r, call)
+	default:
 		err = c.decode(r, call)
 	}
 	if err != nil && s.logger != nil {
 		s.logger.Warn("fullstory: call failed", "method", r.method, "path", r.path, "attempts", call.Attempts, "status", call.Status, "error", err.Error())
 	}
 	return err
+}
+
+// policy returns the retry policy of one call: its operation's class (a
+// write with an idempotency key retries like a read) and the settings.
+func policy(s *settings, r *request) retry.Policy {
+	class := r.class
+	if class == retry.Write && s.idempotencyKey != "" {
+		class = retry.Read
+	}
+	timeout := s.timeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+		if class == retry.Summary {
+			timeout = defaultSummaryTimeout
+		}
+	}
+	return retry.Policy{
+		Class:         class,
+		MaxRetries:    s.maxRetries,
+		WaitMin:       s.retryWaitMin,
+		WaitMax:       s.retryWaitMax,
+		MaxRetryAfter: s.maxRetryAfter,
+		Timeout:       timeout,
+		MaxBody:       maxBody,
+		Logger:        s.logger,
+		Method:        r.method,
+		Path:          r.path,
+	}
 }
 
 func (c *Client) setHeaders(h http.Header, s *settings, hasBody bool) {

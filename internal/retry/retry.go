@@ -69,9 +69,9 @@ type Policy struct {
 	Method, Path  string        // for log lines; the path never has a query
 }
 
-// Call is the state of one logical call across its attempts. Its methods are
-// wired into a retryablehttp.Client by Client, and all run on the goroutine
-// that called Do.
+// Call is the state of one logical call across its attempts. The hooks of
+// NewClient find it in the request's context (WithCall); they all run on the
+// goroutine that called Do, so it needs no lock.
 type Call struct {
 	Policy
 
@@ -81,7 +81,6 @@ type Call struct {
 	Body       []byte        // body of the last response
 	RetryAfter time.Duration // Retry-After of the last response, if any
 	Stopped    string        // why a retryable failure was not retried, if so
-	Waited     time.Duration // total backoff so far
 
 	start time.Time
 	wait  time.Duration
@@ -175,10 +174,10 @@ func (c *Call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	}
 	c.logAttempt(err)
 
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctx.Err() != nil {
 		return false, err
 	}
-	retry, reason := Retryable(c.Class, c.Status, err, ctx)
+	retry, reason := Retryable(ctx, c.Class, c.Status, err)
 	if !retry {
 		return false, err
 	}
@@ -202,7 +201,6 @@ func (c *Call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		return false, err
 	}
 	c.wait = wait
-	c.Waited += wait
 	c.log(slog.LevelInfo, "fullstory: retrying", "attempt", c.Attempts, "status", c.Status, "reason", reason, "wait", wait)
 	return true, nil
 }
@@ -266,7 +264,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 
 // Retryable reports whether a failure of an operation of class cl may be
 // retried, and why. status is 0 when err is a transport error.
-func Retryable(cl Class, status int, err error, ctx context.Context) (bool, string) {
+func Retryable(ctx context.Context, cl Class, status int, err error) (bool, string) {
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:

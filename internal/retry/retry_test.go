@@ -46,7 +46,7 @@ func TestRetryableStatusByClass(t *testing.T) {
 	for status, byClass := range want {
 		for i, cl := range classes {
 			t.Run(fmt.Sprintf("%s/%d", cl, status), func(t *testing.T) {
-				got, reason := retry.Retryable(cl, status, nil, ctx)
+				got, reason := retry.Retryable(ctx, cl, status, nil)
 				assert.Equal(t, byClass[i], got)
 				if got {
 					assert.NotEmpty(t, reason)
@@ -83,7 +83,7 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 	} {
 		for i, cl := range []retry.Class{retry.Read, retry.Summary, retry.Write} {
 			t.Run(tc.name+"/"+cl.String(), func(t *testing.T) {
-				got, reason := retry.Retryable(cl, 0, tc.err, tc.ctx)
+				got, reason := retry.Retryable(tc.ctx, cl, 0, tc.err)
 				assert.Equal(t, tc.want[i], got)
 				assert.NotEmpty(t, reason)
 			})

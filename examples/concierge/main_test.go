@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -14,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -21,17 +20,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// env returns a getenv that knows only vars.
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
 
 func TestRunOffline(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &stdout, &stderr, env(nil)))
-	out := stdout.String()
+	out, errOut, err := demo.Capture(run, nil, nil)
+	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	m := profileIDLine.FindStringSubmatch(out)
@@ -44,13 +37,12 @@ func TestRunOffline(t *testing.T) {
 	assert.Contains(t, out, "Location: Austin, Texas, United States", "the profile lets the LLM see the location")
 	assert.Contains(t, out, "Outcome: abandoned")
 	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession+"|Watch the session in Fullstory>")
-	assert.Empty(t, stderr.String())
+	assert.Empty(t, errOut)
 }
 
 func TestRunLatestSessions(t *testing.T) {
-	var stdout bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-n", "4"}, &stdout, &bytes.Buffer{}, env(nil)))
-	out := stdout.String()
+	out, _, err := demo.Capture(run, []string{"-n", "4"}, nil)
+	require.NoError(t, err)
 
 	// One message per session, newest first; the oldest one bought tickets.
 	var at []int
@@ -79,15 +71,14 @@ func TestRunErrors(t *testing.T) {
 		{name: "customer without sessions", args: []string{"-email", "nobody@example.com"}, msg: "no sessions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout bytes.Buffer
-			err := run(context.Background(), tc.args, &stdout, &bytes.Buffer{}, env(nil))
+			out, _, err := demo.Capture(run, tc.args, nil)
 			require.Error(t, err)
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)
 			} else {
 				assert.ErrorContains(t, err, tc.msg)
 			}
-			assert.NotContains(t, stdout.String(), "Slack message")
+			assert.NotContains(t, out, "Slack message")
 		})
 	}
 }

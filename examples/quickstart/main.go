@@ -21,33 +21,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/examples/internal/demo"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	var usage usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, &usage):
-		os.Exit(2) // the flag set has printed the error and the usage
-	default:
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is a command-line error that the flag set has already printed.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
+func main() { demo.Main("quickstart", run) }
 
 // run is the whole program, with its inputs passed in so that tests can call
 // it: args are the command-line arguments without the program name.
@@ -59,22 +39,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	baseURL := fs.String("base-url", getenv("FULLSTORY_BASE_URL"), "API base `URL` (default from FULLSTORY_BASE_URL, else the key's region)")
 	var session fullstory.SessionID
 	fs.TextVar(&session, "session", fullstory.SessionID{}, "`session` to summarize, as userId:sessionId or a session URL (default: the user's latest)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if err := demo.ParseFlags(fs, args); err != nil {
+		return err
 	}
 
-	api, err := connect(getenv("FULLSTORY_API_KEY"), *baseURL)
+	// Without a key, demo.Connect starts an in-memory fake of the API, says
+	// so on stdout, and hands over the fake's key and URL instead.
+	api, err := demo.Connect(stdout, getenv("FULLSTORY_API_KEY"), *baseURL, "quickstart-example")
 	if err != nil {
 		return err
 	}
-	defer api.close()
-	if api.fake {
-		fmt.Fprintln(stdout, "Running offline on the in-memory fake Fullstory API (set FULLSTORY_API_KEY to call the real one).")
+	defer api.Close()
+	c, err := fullstory.NewClient(api.APIKey, api.Options...)
+	if err != nil {
+		return err
 	}
-	c := api.client
 
 	// Step 1: the prompt profile says what the AI looks at and how it answers.
 	id := fullstory.ProfileID(*profile)
@@ -88,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stdout, "\nStep 1, create a prompt profile: skipped, using -profile")
 	}
 	fmt.Fprintf(stdout, "Profile id: %s\n", id)
-	if !api.fake && *profile == "" {
+	if !api.Fake && *profile == "" {
 		fmt.Fprintf(stdout, "(kept on your account: reuse it with -profile %s)\n", id)
 	}
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -21,17 +21,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// env returns a getenv that knows only vars.
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
 
 func TestRunOffline(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &stdout, &stderr, env(nil)))
-	out := stdout.String()
+	out, errOut, err := demo.Capture(run, nil, nil)
+	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	m := profileIDLine.FindStringSubmatch(out)
@@ -50,7 +44,7 @@ func TestRunOffline(t *testing.T) {
 	assert.Contains(t, summary, "mode LAST; event_limit 200; without console-error, network-error")
 	assert.Contains(t, summary, "Outcome: abandoned")
 	assert.NotContains(t, out, "reuse it with -profile", "profiles on the fake vanish with it")
-	assert.Empty(t, stderr.String())
+	assert.Empty(t, errOut)
 }
 
 // TestRunWithKey takes the real-API path, with a fake standing in for the
@@ -59,11 +53,9 @@ func TestRunWithKey(t *testing.T) {
 	ctx := context.Background()
 	srv := fullstorytest.NewServer()
 	defer srv.Close()
-	getenv := env(map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL})
 
-	var stdout bytes.Buffer
-	require.NoError(t, run(ctx, nil, &stdout, &bytes.Buffer{}, getenv))
-	out := stdout.String()
+	out, _, err := demo.Capture(run, nil, demo.EnvFor(srv))
+	require.NoError(t, err)
 	assert.NotContains(t, out, "Running offline")
 	m := profileIDLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no profile id line in:\n%s", out)
@@ -75,9 +67,8 @@ func TestRunWithKey(t *testing.T) {
 
 	// Again with that profile and a session given: nothing is created or
 	// listed, and that session is summarized.
-	stdout.Reset()
-	require.NoError(t, run(ctx, []string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession}, &stdout, &bytes.Buffer{}, getenv))
-	out = stdout.String()
+	out, _, err = demo.Capture(run, []string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession}, demo.EnvFor(srv))
+	require.NoError(t, err)
 	assert.NotContains(t, out, "sessions of")
 	assert.Contains(t, out, "Summary of session "+fullstorytest.DemoSupportSession+` with the prompt profile "Support assistant" (`+m[1]+`)`)
 	page, err := srv.Client().Profiles.List(ctx, nil)
@@ -105,15 +96,14 @@ func TestRunErrors(t *testing.T) {
 		{name: "wrong key", vars: map[string]string{"FULLSTORY_API_KEY": "wrong", "FULLSTORY_BASE_URL": srv.URL}, target: fullstory.ErrUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tc.args, &stdout, &stderr, env(tc.vars))
+			out, _, err := demo.Capture(run, tc.args, tc.vars)
 			require.Error(t, err)
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)
 			} else {
 				assert.ErrorContains(t, err, tc.msg)
 			}
-			assert.NotContains(t, stdout.String(), "[fullstorytest]", "no summary after an error")
+			assert.NotContains(t, out, "[fullstorytest]", "no summary after an error")
 		})
 	}
 }

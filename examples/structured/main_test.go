@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -17,15 +17,9 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// env returns a getenv that knows only vars.
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 func TestRunOffline(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(context.Background(), nil, &stdout, &stderr, env(nil)))
-	out := stdout.String()
+	out, errOut, err := demo.Capture(run, nil, nil)
+	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	assert.Regexp(t, `(?m)^Profile id: \S+$`, out)
@@ -38,13 +32,13 @@ func TestRunOffline(t *testing.T) {
 	assert.Contains(t, out, "Final action: visited /cart")
 	assert.Contains(t, out, "Help pages visited: none")
 	assert.Contains(t, out, "Escalate: true")
-	assert.Empty(t, stderr.String())
+	assert.Empty(t, errOut)
 }
 
 func TestRunHelpPages(t *testing.T) {
-	var stdout bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-session", fullstorytest.DemoSupportSession}, &stdout, &bytes.Buffer{}, env(nil)))
-	assert.Contains(t, stdout.String(), "Help pages visited:\n  - /help\n  - /help/payment-errors\n")
+	out, _, err := demo.Capture(run, []string{"-session", fullstorytest.DemoSupportSession}, nil)
+	require.NoError(t, err)
+	assert.Contains(t, out, "Help pages visited:\n  - /help\n  - /help/payment-errors\n")
 }
 
 // TestRunProfileWithoutSchema passes a profile that asks for prose: the
@@ -56,21 +50,18 @@ func TestRunProfileWithoutSchema(t *testing.T) {
 	id, err := srv.Client().Profiles.Create(ctx, &fullstory.ProfileRequest{Name: "prose"})
 	require.NoError(t, err)
 
-	var stdout, stderr bytes.Buffer
-	getenv := env(map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL})
-	err = run(ctx, []string{"-profile", string(id)}, &stdout, &stderr, getenv)
+	out, errOut, err := demo.Capture(run, []string{"-profile", string(id)}, demo.EnvFor(srv))
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession)
-	assert.Contains(t, stderr.String(), "does not decode as a SupportBrief")
-	assert.Contains(t, stderr.String(), "[fullstorytest] Summary of session")
-	assert.NotContains(t, stdout.String(), "Primary goal:")
+	assert.Contains(t, errOut, "does not decode as a SupportBrief")
+	assert.Contains(t, errOut, "[fullstorytest] Summary of session")
+	assert.NotContains(t, out, "Primary goal:")
 }
 
 func TestRunBadSession(t *testing.T) {
-	var stdout bytes.Buffer
-	err := run(context.Background(), []string{"-session", "not a session"}, &stdout, &bytes.Buffer{}, env(nil))
+	out, _, err := demo.Capture(run, []string{"-session", "not a session"}, nil)
 	assert.ErrorContains(t, err, "invalid value")
-	assert.Empty(t, stdout.String(), "nothing runs after a bad flag")
+	assert.Empty(t, out, "nothing runs after a bad flag")
 }
 
 func TestBriefSchema(t *testing.T) {

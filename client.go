@@ -305,6 +305,8 @@ func (c *Client) setHeaders(h http.Header, s *settings, hasBody bool) {
 }
 
 // marshalJSON encodes v without HTML escaping, so prompts read as written.
+// The MarshalJSON methods use it too: an encoder that escapes HTML still
+// escapes their output, and one that does not then gets the text as it is.
 func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

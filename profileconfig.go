@@ -167,7 +167,7 @@ func (c SliceConfig) MarshalJSON() ([]byte, error) {
 		t := c.EndTimestamp.UTC()
 		w.EndTimestamp = &t
 	}
-	return json.Marshal(w)
+	return marshalJSON(w)
 }
 
 // UnmarshalJSON decodes the wire shape; duration_limit_ms and event_limit may

@@ -96,7 +96,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if cfg != (ProfileConfig{}) {
 		w.Configuration = &cfg
 	}
-	return json.Marshal(w)
+	return marshalJSON(w)
 }
 
 // Ptr returns a pointer to v, for the optional fields whose false or 0 must
@@ -139,7 +139,7 @@ func (p ProfilePage) MarshalJSON() ([]byte, error) {
 	if profiles == nil {
 		profiles = []*Profile{}
 	}
-	return json.Marshal(struct {
+	return marshalJSON(struct {
 		Profiles            []*Profile `json:"profiles"`
 		NextPaginationToken string     `json:"next_pagination_token,omitempty"`
 	}{profiles, p.NextPageToken})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -618,4 +619,24 @@ func TestProfileRequestKeepsExactValues(t *testing.T) {
 	assert.Equal(t, zone, req.Slice.StartTimestamp.Location())
 	assert.NotSame(t, p.Slice, req.Slice)
 	assert.NotSame(t, p.LLM.Temperature, req.LLM.Temperature)
+}
+
+// Profile JSON keeps <, > and & as written when the encoder does not escape
+// HTML, as the CLI's and the fake's encoders do not.
+func TestProfileMarshalJSONLeavesHTMLToTheEncoder(t *testing.T) {
+	p := fullstory.Profile{ID: "p1", Name: "A&B", ProfileConfig: fullstory.ProfileConfig{
+		LLM:   &fullstory.LLMConfig{PrePrompt: "<b>hi</b>"},
+		Slice: &fullstory.SliceConfig{Mode: fullstory.SliceLast},
+	}}
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(p))
+	assert.Contains(t, buf.String(), `"pre_prompt":"<b>hi</b>"`)
+	assert.Contains(t, buf.String(), `"name":"A&B"`)
+
+	page := fullstory.ProfilePage{Profiles: []*fullstory.Profile{&p}}
+	buf.Reset()
+	require.NoError(t, enc.Encode(page))
+	assert.Contains(t, buf.String(), `<b>hi</b>`)
 }

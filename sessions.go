@@ -85,7 +85,7 @@ func (s Session) MarshalJSON() ([]byte, error) {
 	if !s.CreatedTime.IsZero() {
 		created = strconv.FormatInt(s.CreatedTime.Unix(), 10)
 	}
-	return json.Marshal(struct {
+	return marshalJSON(struct {
 		UserID      string `json:"userId"`
 		SessionID   string `json:"sessionId"`
 		CreatedTime string `json:"createdTime,omitempty"`

@@ -9,10 +9,17 @@ import (
 // The demo user of the quick-start guide, whose sessions a Server holds
 // unless WithoutDemoData is given.
 const (
-	DemoEmail       = "jane@doe.com"
-	DemoUID         = "jane-doe"
+	// DemoEmail is the demo user's email, to find her sessions with
+	// fullstory.ListSessionsOptions.Email.
+	DemoEmail = "jane@doe.com"
+	// DemoUID is the uid the demo site set for her with FS('setIdentity'),
+	// for fullstory.ListSessionsOptions.UID.
+	DemoUID = "jane-doe"
+	// DemoDisplayName is the demo user's name, as the user context shows it.
 	DemoDisplayName = "Jane Doe"
-	DemoUserID      = "6973903723107198876"
+	// DemoUserID is Fullstory's id of the demo user's device, the first half
+	// of each of her session ids.
+	DemoUserID = "6973903723107198876"
 )
 
 // The demo user's sessions, newest first, as "userId:sessionId": pass one to

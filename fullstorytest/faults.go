@@ -22,10 +22,11 @@ type Fault struct {
 	Delay time.Duration
 	// Status, when set, answers with this status instead of handling the
 	// request, so nothing changes on the server. Values outside 200–599
-	// count as 500.
+	// count as 500. 204 and 304 are sent without a body, as HTTP requires.
 	Status int
 	// Body is the response body with Status. Empty: the API's
 	// {"code","message"} body with the status's code, e.g. server_error.
+	// Ignored with 204 and 304.
 	Body string
 	// RetryAfter, when positive, is sent with Status as a Retry-After header
 	// in whole seconds, rounded up.
@@ -80,9 +81,12 @@ func (f *Fault) response() *response {
 		status = http.StatusInternalServerError
 	}
 	var resp *response
-	if f.Body != "" {
+	switch {
+	case status == http.StatusNoContent || status == http.StatusNotModified:
+		resp = &response{status: status}
+	case f.Body != "":
 		resp = &response{status: status, body: []byte(f.Body)}
-	} else {
+	default:
 		resp = errorResponse(status, codeFor(status), "injected fault: %d %s", status, http.StatusText(status))
 	}
 	resp.header = f.Header.Clone()

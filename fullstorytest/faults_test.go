@@ -190,3 +190,17 @@ func TestFaultCutOff(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, errors.As(err, &ae))
 }
+
+// 204 and 304 cannot have a body: the fault sends none, and no Content-Type
+// or Content-Length for one.
+func TestFaultStatusWithoutBody(t *testing.T) {
+	srv := newServer(t)
+	for _, status := range []int{http.StatusNoContent, http.StatusNotModified} {
+		srv.InjectFault(fullstorytest.Fault{Status: status, Body: `{"ignored":true}`})
+		resp := raw(t, srv, "GET", "/v2/visit_profile", "")
+		assert.Equal(t, status, resp.Status)
+		assert.Empty(t, resp.Body, "%d", status)
+		assert.Empty(t, resp.Header.Get("Content-Type"), "%d", status)
+		assert.Contains(t, []string{"", "0"}, resp.Header.Get("Content-Length"), "%d", status)
+	}
+}

@@ -33,7 +33,22 @@ func WithoutDemoData() ServerOption {
 }
 
 // WithAPIKey sets the API key the server accepts instead of DefaultAPIKey,
-// e.g. to test a key that starts with "eu1.".
+// e.g. to test a key that starts with "eu1.". An empty key, which no client
+// can send, is a mistake in the test: NewServer and NewUnstartedServer
+// panic on it.
 func WithAPIKey(key string) ServerOption {
-	return func(s *Server) { s.APIKey = key }
+	return func(s *Server) {
+		if key == "" {
+			panic(`fullstorytest: WithAPIKey(""): the API key is empty, and the client refuses an empty key`)
+		}
+		s.key = key
+	}
+}
+
+// WithRequestLog makes the server keep the last n requests for Requests,
+// instead of the last 1000. Each holds its headers and body, up to 8 MiB,
+// so a server that runs for long or takes large bodies may want fewer;
+// n <= 0 records nothing.
+func WithRequestLog(n int) ServerOption {
+	return func(s *Server) { s.requests = ring[Request]{n: n} }
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
 func supportProfile() *fullstory.ProfileRequest {
@@ -95,6 +96,22 @@ func TestProfileWireResponses(t *testing.T) {
 	resp = raw(t, srv, "DELETE", "/v2/visit_profile/"+id, "")
 	require.Equal(t, http.StatusOK, resp.Status)
 	assert.JSONEq(t, `{}`, string(resp.Body))
+}
+
+// Prompts come back as written, not HTML-escaped as "\u003cb\u003e".
+func TestPromptsWrittenAsTheyAre(t *testing.T) {
+	srv := newServer(t)
+	const prompt = "<b>Tom & Jerry</b>"
+	resp := raw(t, srv, "POST", "/v2/visit_profile", `{"name":"<x>","llm":{"pre_prompt":"`+prompt+`"}}`)
+	require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+	var created struct{ ID string }
+	require.NoError(t, json.Unmarshal(resp.Body, &created))
+
+	for _, uri := range []string{"/v2/visit_profile/" + created.ID, "/v2/visit_profile", "/v2/sessions/" + demoID(t, fullstorytest.DemoCheckoutSession).PathEscaped() + "/summary?config_profile=" + created.ID} {
+		resp = raw(t, srv, "GET", uri, "")
+		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", uri, resp.Body)
+		assert.Contains(t, string(resp.Body), prompt, uri)
+	}
 }
 
 func TestProfilePagination(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 // Request is one request the server received, as it arrived: recorded
 // before authentication, faults and rate limits, so failed ones are there too.
+// The server keeps the last 1000; see WithRequestLog.
 type Request struct {
 	Method string
 	// Path is the decoded path, e.g. "/v2/sessions/1:2/summary".
@@ -20,19 +21,34 @@ type Request struct {
 	Query url.Values
 	// Header holds the request headers, Authorization included.
 	Header http.Header
-	// Body is the body as sent; empty for GET and DELETE.
+	// Body is the body as sent, up to its first 8 MiB and one byte: a
+	// larger body is refused with 413 and recorded cut there. Empty for GET
+	// and DELETE.
 	Body []byte
 }
 
-// Requests returns copies of the requests received so far, oldest first.
+// defaultRequestLog is how many requests a Server keeps without
+// WithRequestLog.
+const defaultRequestLog = 1000
+
+// Requests returns copies of the last requests received (see
+// WithRequestLog), oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r.clone()
+	kept := s.requests.all()
+	s.mu.Unlock()
+	for i, r := range kept {
+		kept[i] = r.clone()
 	}
-	return out
+	return kept
+}
+
+// ResetRequests forgets the requests received so far, e.g. between the
+// steps of a test that checks what each step sent.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	s.requests.reset()
+	s.mu.Unlock()
 }
 
 func (r Request) clone() Request {
@@ -50,7 +66,11 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
+// record adds r to the request log, unless WithRequestLog(0) turned it off.
 func (s *Server) record(r *http.Request, body []byte) {
+	if s.requests.n <= 0 {
+		return // nothing to copy
+	}
 	req := Request{
 		Method:     r.Method,
 		Path:       r.URL.Path,
@@ -63,6 +83,6 @@ func (s *Server) record(r *http.Request, body []byte) {
 		req.RequestURI = r.URL.RequestURI()
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, req)
+	s.requests.add(req)
 	s.mu.Unlock()
 }

@@ -83,9 +83,9 @@ func (s *Server) limited() *response {
 	return resp
 }
 
-// authenticate checks for "Authorization: Basic <APIKey>", the raw key.
+// authenticate checks for "Authorization: Basic <key>", the raw key.
 func (s *Server) authenticate(r *http.Request) *response {
-	if got := r.Header.Values("Authorization"); len(got) == 1 && got[0] == "Basic "+s.APIKey {
+	if got := r.Header.Values("Authorization"); len(got) == 1 && got[0] == "Basic "+s.key {
 		return nil
 	}
 	return errorResponse(http.StatusUnauthorized, codeUnauthorized, `missing or invalid API key; send "Authorization: Basic <key>"`)

@@ -19,9 +19,12 @@ type Server struct {
 	// URL is the base URL of the started server, e.g. "http://127.0.0.1:41234",
 	// for fullstory.WithBaseURL. It is empty until the server is started.
 	URL string
-	// APIKey is the key the server accepts, sent as "Authorization: Basic <APIKey>".
+	// APIKey is the key the server accepts, sent as "Authorization: Basic
+	// <APIKey>", for tests to read. Set the key with WithAPIKey: the server
+	// uses a copy of its own, so changing this field has no effect.
 	APIKey string
 
+	key      string // what the handlers and Client use: APIKey as created
 	latency  time.Duration
 	demoData bool
 	limit    *bucket // nil: no rate limit
@@ -30,13 +33,14 @@ type Server struct {
 	done      chan struct{} // closed by Close: ends every wait
 	closeOnce sync.Once
 
-	mu       sync.Mutex
-	profiles map[fullstory.ProfileID]*storedProfile
-	sessions map[fullstory.SessionID]*storedSession
-	nextSeq  int // orders profiles and numbers generated ids
-	requests []Request
-	faults   []*pendingFault
-	replays  map[string]*replay // Idempotency-Key -> first response
+	mu         sync.Mutex
+	profiles   map[fullstory.ProfileID]*storedProfile
+	sessions   map[fullstory.SessionID]*storedSession
+	nextSeq    int // orders profiles and numbers generated ids
+	requests   ring[Request]
+	faults     []*pendingFault
+	replays    map[string]*replay // Idempotency-Key -> first response
+	replayKeys ring[string]       // the keys in replays, to forget the oldest
 }
 
 // NewServer returns a started Server listening on 127.0.0.1, seeded with the
@@ -53,18 +57,21 @@ func NewServer(opts ...ServerOption) *Server {
 // does. Call Close when done either way.
 func NewUnstartedServer(opts ...ServerOption) *Server {
 	s := &Server{
-		APIKey:   DefaultAPIKey,
-		demoData: true,
-		done:     make(chan struct{}),
-		profiles: make(map[fullstory.ProfileID]*storedProfile),
-		sessions: make(map[fullstory.SessionID]*storedSession),
-		replays:  make(map[string]*replay),
+		key:        DefaultAPIKey,
+		demoData:   true,
+		done:       make(chan struct{}),
+		profiles:   make(map[fullstory.ProfileID]*storedProfile),
+		sessions:   make(map[fullstory.SessionID]*storedSession),
+		requests:   ring[Request]{n: defaultRequestLog},
+		replays:    make(map[string]*replay),
+		replayKeys: ring[string]{n: maxReplays},
 	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(s)
 		}
 	}
+	s.APIKey = s.key
 	if s.demoData {
 		for _, sess := range demoSessions() {
 			s.AddSession(sess)
@@ -74,10 +81,15 @@ func NewUnstartedServer(opts ...ServerOption) *Server {
 }
 
 // Start starts an unstarted Server on 127.0.0.1 and sets URL. It panics if
-// the server was started already or cannot listen.
+// the server was started or closed already, or cannot listen.
 func (s *Server) Start() {
 	if s.srv != nil {
 		panic("fullstorytest: Server.Start called twice")
+	}
+	select {
+	case <-s.done:
+		panic("fullstorytest: Server.Start called after Close")
+	default:
 	}
 	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL
@@ -103,7 +115,7 @@ func (s *Server) Handler() http.Handler {
 }
 
 // Client returns a client of the started server: WithBaseURL(URL), the
-// APIKey, an HTTP client whose idle connections Close closes, and
+// API key, an HTTP client whose idle connections Close closes, and
 // millisecond retry waits, WithRetryWait(time.Millisecond,
 // 5*time.Millisecond), so tests of retries run fast. opts are applied after
 // these and may override them. It panics if the server is not started or an
@@ -117,7 +129,7 @@ func (s *Server) Client(opts ...fullstory.Option) *fullstory.Client {
 		fullstory.WithHTTPClient(s.srv.Client()),
 		fullstory.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 	}, opts...)
-	c, err := fullstory.NewClient(s.APIKey, all...)
+	c, err := fullstory.NewClient(s.key, all...)
 	if err != nil {
 		panic("fullstorytest: Server.Client: " + err.Error())
 	}

@@ -149,6 +149,40 @@ func TestStart(t *testing.T) {
 	assert.Panics(t, srv.Start)
 }
 
+// Start after Close would start a server that nothing closes.
+func TestStartAfterClose(t *testing.T) {
+	srv := fullstorytest.NewUnstartedServer()
+	srv.Close()
+	assert.PanicsWithValue(t, "fullstorytest: Server.Start called after Close", srv.Start)
+	assert.Empty(t, srv.URL)
+}
+
+// The handlers use the key the server was created with, so a test that
+// writes the APIKey field while requests are served does not race with
+// them (go test -race), and the write changes nothing.
+func TestAPIKeyFieldIsACopy(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	served := make(chan error, 1)
+	go func() {
+		_, err := c.Profiles.List(t.Context(), nil)
+		served <- err
+	}()
+	srv.APIKey = "changed"
+	require.NoError(t, <-served)
+
+	_, err := srv.Client().Profiles.List(t.Context(), nil)
+	require.NoError(t, err, "Client still uses the key the server accepts")
+	assert.Equal(t, http.StatusUnauthorized, raw(t, srv, "GET", "/v2/visit_profile", "", "Basic changed").Status)
+	assert.Equal(t, http.StatusOK, raw(t, srv, "GET", "/v2/visit_profile", "", "Basic "+fullstorytest.DefaultAPIKey).Status)
+}
+
+func TestWithAPIKeyEmpty(t *testing.T) {
+	assert.PanicsWithValue(t, `fullstorytest: WithAPIKey(""): the API key is empty, and the client refuses an empty key`, func() {
+		fullstorytest.NewUnstartedServer(fullstorytest.WithAPIKey("")).Close()
+	})
+}
+
 func TestConcurrentUse(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()

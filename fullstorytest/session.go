@@ -63,24 +63,33 @@ type storedSession struct {
 	id fullstory.SessionID
 }
 
-// standardTypes are the documented event types; any other type is the name
-// of a custom event.
-var standardTypes = []fullstory.EventType{
-	fullstory.EventNavigate, fullstory.EventClick, fullstory.EventDeadClick, fullstory.EventErrorClick,
-	fullstory.EventRageClick, fullstory.EventInputChange, fullstory.EventNetworkError,
-	fullstory.EventConsoleError, fullstory.EventMouseThrash, fullstory.EventHighlight,
-	fullstory.EventCopy, fullstory.EventPaste, fullstory.EventElementSeen,
+// isCustom reports whether t is the name of a custom event rather than one
+// of the documented event types.
+func isCustom(t fullstory.EventType) bool {
+	switch t {
+	case fullstory.EventNavigate, fullstory.EventClick, fullstory.EventDeadClick, fullstory.EventErrorClick,
+		fullstory.EventRageClick, fullstory.EventInputChange, fullstory.EventNetworkError,
+		fullstory.EventConsoleError, fullstory.EventMouseThrash, fullstory.EventHighlight,
+		fullstory.EventCopy, fullstory.EventPaste, fullstory.EventElementSeen:
+		return false
+	}
+	return true
 }
 
-func isCustom(t fullstory.EventType) bool { return !slices.Contains(standardTypes, t) }
-
 // defaultCreated is the start of a session that has no times at all.
-var defaultCreated = time.Date(2025, time.June, 1, 12, 0, 0, 0, time.UTC)
+func defaultCreated() time.Time { return time.Date(2025, time.June, 1, 12, 0, 0, 0, time.UTC) }
 
 // AddSession adds a session (or replaces one with the same id) and returns
 // its id. The server keeps a copy of sess, with the defaults described on
-// Session and Event filled in.
+// Session and Event filled in. Like a test helper, it panics on an id the
+// client would refuse to send: a UserID or SessionID with ':', '!', '/',
+// '?', '#', '%', a space or a control character.
 func (s *Server) AddSession(sess Session) fullstory.SessionID {
+	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
+		if part.v != "" && !validIDPart(part.v) {
+			panic(fmt.Sprintf("fullstorytest: AddSession: %s %q has a ':', '!', '/', '?', '#', '%%', space or control character, so the client cannot send it", part.name, part.v))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sess.UserID == "" {
@@ -101,7 +110,7 @@ func (s *Server) AddSession(sess Session) fullstory.SessionID {
 	sess.Org = clonePtr(sess.Org)
 	sess.Events = completeEvents(sess.Created, sess.Events)
 	if sess.Created.IsZero() {
-		sess.Created = defaultCreated
+		sess.Created = defaultCreated()
 		if len(sess.Events) > 0 {
 			sess.Created = sess.Events[0].Time
 		}
@@ -109,6 +118,14 @@ func (s *Server) AddSession(sess Session) fullstory.SessionID {
 	id := fullstory.NewSessionID(sess.UserID, sess.SessionID)
 	s.sessions[id] = &storedSession{Session: sess, id: id}
 	return id
+}
+
+// validIDPart reports whether v can be half of a fullstory.SessionID, by
+// the library's own rules: a SessionID that ParseSessionID reads back as it is.
+func validIDPart(v string) bool {
+	id := fullstory.NewSessionID(v, v)
+	parsed, err := fullstory.ParseSessionID(id.String())
+	return err == nil && parsed == id
 }
 
 // userIDFor returns the UserID of an earlier session of the same user, or
@@ -148,7 +165,7 @@ func completeEvents(created time.Time, events []Event) []Event {
 	out := make([]Event, len(events))
 	prev := Event{Time: created}
 	if created.IsZero() {
-		prev.Time = defaultCreated.Add(-time.Second)
+		prev.Time = defaultCreated().Add(-time.Second)
 	}
 	for i, e := range events {
 		switch {

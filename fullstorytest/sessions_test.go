@@ -103,6 +103,27 @@ func TestAddSession(t *testing.T) {
 	assert.Len(t, events, 2)
 }
 
+// AddSession refuses the ids that fullstory.SessionID refuses, which no
+// client could ask for.
+func TestAddSessionRefusesBadIDs(t *testing.T) {
+	srv := newServer(t, fullstorytest.WithoutDemoData())
+	for _, bad := range []string{"a:b", "x!y", "y/z", "q?", "h#1", "p%41", "sp ace", "tab\t", "nl\n", "del\x7f"} {
+		assert.Panics(t, func() { srv.AddSession(fullstorytest.Session{Email: "a@example.com", UserID: bad}) }, "UserID %q", bad)
+		assert.Panics(t, func() { srv.AddSession(fullstorytest.Session{Email: "a@example.com", SessionID: bad}) }, "SessionID %q", bad)
+	}
+	sessions, err := srv.Client().Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "a@example.com"})
+	require.NoError(t, err)
+	assert.Empty(t, sessions, "none was added")
+
+	assert.PanicsWithValue(t, `fullstorytest: AddSession: UserID "a:b" has a ':', '!', '/', '?', '#', '%', space or control character, so the client cannot send it`, func() {
+		srv.AddSession(fullstorytest.Session{UserID: "a:b"})
+	})
+	id := srv.AddSession(fullstorytest.Session{UserID: "user-1_x.y", SessionID: "s~2"})
+	assert.Equal(t, "user-1_x.y:s~2", id.String())
+	_, err = srv.Client().Sessions.Events(t.Context(), id)
+	require.NoError(t, err, "the client can send the ids AddSession takes")
+}
+
 func TestEvents(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()

@@ -67,7 +67,7 @@ func (s *Server) summarize(sess *storedSession, q url.Values, body []byte) *resp
 
 	r := newRenderer(cfg.Events)
 	f := gatherFacts(sess, selectEvents(sess, &cfg, end), &cfg, r)
-	w := summaryWriter{sess: sess, cfg: &cfg, f: f, r: r, end: end}
+	w := summaryWriter{cfg: &cfg, f: f, r: r, end: end}
 	switch {
 	case profileID == "" && cfg == (fullstory.ProfileConfig{}):
 		w.header = fmt.Sprintf("Generic synopsis of session %s (no prompt profile)", sess.id)
@@ -97,7 +97,6 @@ func (s *Server) summarize(sess *storedSession, q url.Values, body []byte) *resp
 // summaryWriter writes the text of a fake summary: one line per kind of
 // fact, each left out when there is nothing to say.
 type summaryWriter struct {
-	sess   *storedSession
 	cfg    *fullstory.ProfileConfig
 	f      *facts
 	r      renderer

@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -99,56 +98,6 @@ func (c Client) String() string {
 
 // GoString is String, so that %#v never prints the API key either.
 func (c Client) GoString() string { return c.String() }
-
-// newTransport returns a transport like http.DefaultTransport that keeps as
-// many idle connections to the API host as callers use at once, instead of
-// the default two, which churns connections under concurrency.
-func newTransport() *http.Transport {
-	var t *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = dt.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 256
-	return t
-}
-
-// wrapHTTPClient returns a copy of hc (or of a default client) whose
-// transport bounds each attempt and whose redirects never leave the host.
-// The caller's client is not changed.
-func wrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper, gate *retry.Gate) *http.Client {
-	var out http.Client
-	if hc != nil {
-		out = *hc
-	}
-	base := out.Transport
-	if base == nil {
-		base = defaultTransport
-	}
-	out.Transport = &retry.Transport{Base: base, Gate: gate}
-	next := out.CheckRedirect
-	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		first := via[0]
-		if req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme {
-			return http.ErrUseLastResponse // the key must not leave the API host
-		}
-		if req.Method != first.Method {
-			// A 301/302/303 turns a POST into a bodiless GET, which could
-			// "succeed" without anything being created: return the redirect.
-			return http.ErrUseLastResponse
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &out
-}
 
 // callSettings returns the Client's settings with a call's options applied.
 func (c *Client) callSettings(opts []Option) (*settings, error) {
@@ -252,7 +201,7 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 		err = c.decode(r, call)
 	}
 	if err != nil && s.logger != nil {
-		s.logger.Warn("fullstory: call failed", "method", r.method, "path", r.path, "attempts", call.Attempts, "status", call.Status, "error", err.Error())
+		c.logFailure(s.logger, r, call, err)
 	}
 	return err
 }
@@ -347,121 +296,20 @@ func (c *Client) decode(r *request, call *retry.Call) error {
 	return nil
 }
 
-// ErrInvalidResponse is what an error for a success response that cannot be
-// used matches through errors.Is: a body that is not JSON, has the wrong
-// types, is empty where data was expected, or is larger than 32 MiB.
-var ErrInvalidResponse = errors.New("fullstory: invalid response")
-
-func (c *Client) invalidResponse(r *request, call *retry.Call, what string, err error) error {
-	msg := fmt.Sprintf("fullstory: %s %s: %d response unusable: %s", r.method, r.path, call.Status, what)
-	head := call.Body[:min(len(call.Body), 4096)]
-	// Redact before cutting, so that no part of a secret is left at the cut.
-	if sample := bodySample([]byte(c.redact(string(head), r.private)), 120); sample != "" {
-		msg += "; body starts " + strconv.Quote(sample)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w: %w", msg, ErrInvalidResponse, errors.New(c.redact(err.Error(), r.private)))
-	}
-	return fmt.Errorf("%s: %w", msg, ErrInvalidResponse)
-}
-
-// transportError describes a call that ended without a usable response.
-func (c *Client) transportError(ctx context.Context, r *request, call *retry.Call, err error) error {
-	err = redactURLError(err, func(s string) string { return c.redact(s, r.private) })
-	return c.redactError(c.describeTransportError(ctx, r, call, err), r.private)
-}
-
-func (c *Client) describeTransportError(ctx context.Context, r *request, call *retry.Call, err error) error {
-	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
-	if errors.Is(err, retry.ErrBodyTooLarge) {
-		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
-	}
-	var detail string
+// logFailure logs a failed call at Warn: what failed and how, but not the
+// error's text, which may quote the server's message or body.
+func (c *Client) logFailure(l *slog.Logger, r *request, call *retry.Call, err error) {
+	attrs := []any{"method", r.method, "path", r.path, "attempts", call.Attempts}
+	var apiErr *APIError
 	switch {
-	case ctx.Err() != nil && call.Status != 0:
-		// Cancelled while waiting to retry: keep what the last attempt said.
-		last := c.apiError(r, call)
-		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, attempts(call.Attempts), last)
-	case retry.AttemptTimedOut(ctx, err):
-		detail = fmt.Sprintf("attempt %d timed out after %s", call.Attempts, call.Timeout)
-	case call.Attempts > 1:
-		detail = fmt.Sprintf("after %d attempts", call.Attempts)
+	case errors.As(err, &apiErr):
+		attrs = append(attrs, "status", apiErr.StatusCode, "code", apiErr.Code)
+	case errors.Is(err, ErrInvalidResponse):
+		attrs = append(attrs, "status", call.Status, "error", "invalid response")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		attrs = append(attrs, "error", "context done")
+	default:
+		attrs = append(attrs, "error", c.redact(retry.Describe(err), r.private))
 	}
-	if call.Stopped != "" && detail == "" {
-		detail = call.Stopped
-	}
-	if detail != "" {
-		return fmt.Errorf("%s: %s: %w", prefix, detail, err)
-	}
-	return fmt.Errorf("%s: %w", prefix, err)
-}
-
-// redactedError is an error whose text had the API key or personal data
-// taken out; errors.Is and errors.As still see the error it wraps.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// redactError returns err with a text free of the key and private values,
-// which a server can put anywhere, e.g. in the path of a redirect.
-func (c *Client) redactError(err error, private []string) error {
-	msg := err.Error()
-	if clean := c.redact(msg, private); clean != msg {
-		return &redactedError{msg: clean, err: err}
-	}
-	return err
-}
-
-// redactURLError removes the query string, which may hold an email or uid,
-// from the URL in a *url.Error, and what clean finds elsewhere in it, keeping
-// the error chain for errors.Is.
-func redactURLError(err error, clean func(string) string) error {
-	var ue *url.Error
-	if !errors.As(err, &ue) {
-		return err
-	}
-	safe := *ue
-	if u, perr := url.Parse(ue.URL); perr == nil {
-		u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
-		safe.URL = clean(u.String())
-	} else {
-		safe.URL = "[redacted]"
-	}
-	if ue == err {
-		return &safe
-	}
-	// The *url.Error is wrapped: describe it afresh, keeping the chain.
-	return fmt.Errorf("%s: %w", strings.Replace(err.Error(), ue.Error(), safe.Error(), 1), ue.Err)
-}
-
-// redact replaces the API key and the call's private values in s.
-func (c *Client) redact(s string, private []string) string {
-	s = strings.ReplaceAll(s, c.apiKey, "[redacted]")
-	for _, p := range private {
-		if p == "" {
-			continue
-		}
-		s = strings.ReplaceAll(s, p, "[redacted]")
-		if esc := url.QueryEscape(p); esc != p {
-			s = strings.ReplaceAll(s, esc, "[redacted]")
-		}
-	}
-	return s
-}
-
-// attempts returns "1 attempt" or "N attempts".
-func attempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return strconv.Itoa(n) + " attempts"
-}
-
-// invalidf returns an error for a success response that cannot be used.
-func invalidf(r *request, format string, args ...any) error {
-	return fmt.Errorf("fullstory: %s %s: %s: %w", r.method, r.path, fmt.Sprintf(format, args...), ErrInvalidResponse)
+	l.Warn("fullstory: call failed", attrs...)
 }

@@ -2,11 +2,13 @@ package fullstory
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -202,4 +204,75 @@ func oneLine(s string, n int) string {
 		s = string([]rune(s)[:n]) + "…"
 	}
 	return s
+}
+
+// ErrInvalidResponse is what an error for a success response that cannot be
+// used matches through errors.Is: a body that is not JSON, has the wrong
+// types, is empty where data was expected, or is larger than 32 MiB.
+var ErrInvalidResponse = errors.New("fullstory: invalid response")
+
+func (c *Client) invalidResponse(r *request, call *retry.Call, what string, err error) error {
+	msg := fmt.Sprintf("fullstory: %s %s: %d response unusable: %s", r.method, r.path, call.Status, what)
+	// A sample helps with a body that is not JSON at all, such as a proxy's
+	// page. JSON of the wrong shape is described by the decoding error
+	// alone: its values may be personal data, such as a user's email.
+	if !json.Valid(call.Body) {
+		head := call.Body[:min(len(call.Body), 4096)]
+		// Redact before cutting, so that no part of a secret is left at the cut.
+		if sample := bodySample([]byte(c.redact(string(head), r.private)), 120); sample != "" {
+			msg += "; body starts " + strconv.Quote(sample)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w: %w", msg, ErrInvalidResponse, errors.New(c.redact(err.Error(), r.private)))
+	}
+	return fmt.Errorf("%s: %w", msg, ErrInvalidResponse)
+}
+
+// transportError describes a call that ended without a usable response.
+func (c *Client) transportError(ctx context.Context, r *request, call *retry.Call, err error) error {
+	err = redactURLError(err, func(s string) string { return c.redact(s, r.private) })
+	return c.redactError(c.describeTransportError(ctx, r, call, err), r.private)
+}
+
+func (c *Client) describeTransportError(ctx context.Context, r *request, call *retry.Call, err error) error {
+	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
+	if errors.Is(err, retry.ErrBodyTooLarge) {
+		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
+	}
+	if errors.Is(err, retry.ErrWaitTooLong) {
+		// Held back by the Client's pause after a 429, or its rate limit.
+		return fmt.Errorf("%s: %w: %w", prefix, ErrRateLimited, err)
+	}
+	var detail string
+	switch {
+	case ctx.Err() != nil && call.Status != 0:
+		// Cancelled while waiting to retry: keep what the last attempt said.
+		last := c.apiError(r, call)
+		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, attempts(call.Attempts), last)
+	case retry.AttemptTimedOut(ctx, err):
+		detail = fmt.Sprintf("attempt %d timed out after %s", call.Attempts, call.Timeout)
+	case call.Attempts > 1:
+		detail = fmt.Sprintf("after %d attempts", call.Attempts)
+	}
+	if call.Stopped != "" && detail == "" {
+		detail = call.Stopped
+	}
+	if detail != "" {
+		return fmt.Errorf("%s: %s: %w", prefix, detail, err)
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+// attempts returns "1 attempt" or "N attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
+}
+
+// invalidf returns an error for a success response that cannot be used.
+func invalidf(r *request, format string, args ...any) error {
+	return fmt.Errorf("fullstory: %s %s: %s: %w", r.method, r.path, fmt.Sprintf(format, args...), ErrInvalidResponse)
 }

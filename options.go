@@ -158,7 +158,7 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithRetryWait sets the bounds of the backoff between attempts. The wait
-// grows exponentially from min, is capped at max, and is fully jittered. The
+// grows exponentially from min and is capped at max; each wait is drawn between half and all of its ceiling. The
 // default is 500ms to 8s.
 func WithRetryWait(min, max time.Duration) Option {
 	return func(s *settings) error {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -213,27 +212,6 @@ func (c *SliceConfig) validate() error {
 	if !c.StartTimestamp.IsZero() && !c.EndTimestamp.IsZero() && !c.EndTimestamp.After(c.StartTimestamp) {
 		return &ValidationError{Field: "slice.end_timestamp", Reason: "must be after start_timestamp"}
 	}
-	return nil
-}
-
-// flexInt is an integer that protobuf JSON may send as a number or a string.
-type flexInt int64
-
-func (n *flexInt) UnmarshalJSON(data []byte) error {
-	s := strings.Trim(string(data), `"`)
-	if s == "" || s == "null" {
-		*n = 0
-		return nil
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return fmt.Errorf("%s is not an integer", oneLine(string(data), 40))
-		}
-		v = int64(f)
-	}
-	*n = flexInt(v)
 	return nil
 }
 

@@ -81,13 +81,6 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func firstNonNil[T any](a, b *T) *T {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
 // MarshalJSON encodes the wire shape that Get and List return.
 func (p Profile) MarshalJSON() ([]byte, error) {
 	w := profileWire{ID: p.ID, Name: p.Name, LLM: p.LLM}

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 
@@ -91,54 +89,6 @@ func (s Session) MarshalJSON() ([]byte, error) {
 		CreatedTime string `json:"createdTime,omitempty"`
 		FsURL       string `json:"fsUrl,omitempty"`
 	}{s.UserID, s.SessionID, created, s.URL})
-}
-
-func firstNonEmpty[T ~string](a, b T) T {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// parseCreatedTime reads unix seconds, or an RFC 3339 time.
-func parseCreatedTime(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.Unix(secs, 0).UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("createdTime %q is neither unix seconds nor RFC 3339", oneLine(v, 40))
-}
-
-// flexString is an id that may arrive as a JSON string or number. Numbers
-// keep every digit: ids go past 2^53, where float64 would round them.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
-	switch {
-	case bytes.Equal(data, []byte("null")):
-		*f = ""
-	case len(data) > 1 && data[0] == '"' && data[len(data)-1] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data):
-		*f = flexString(data[1 : len(data)-1]) // no escapes: the common case, without a second decode
-	case len(data) > 0 && data[0] == '"':
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	default:
-		var n json.Number
-		if err := json.Unmarshal(data, &n); err != nil {
-			return fmt.Errorf("id %s is neither a string nor a number", oneLine(string(data), 40))
-		}
-		*f = flexString(n.String())
-	}
-	return nil
 }
 
 // List returns the sessions of the user with o.UID or o.Email, newest first.

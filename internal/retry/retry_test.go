@@ -131,13 +131,16 @@ func TestBackoffBounds(t *testing.T) {
 	} {
 		for n := 0; n <= 70; n++ {
 			ceiling := tc.max
-			if n < 62 && tc.min > 0 && tc.min <= tc.max>>n { // min·2ⁿ, where it does not overflow
+			if n < 63 && tc.min <= tc.max>>n { // min·2ⁿ, where it does not overflow
 				ceiling = tc.min << n
+			}
+			if tc.min == 0 {
+				ceiling = 0 // doubling zero stays zero
 			}
 			for range 50 {
 				d := retry.Backoff(tc.min, tc.max, n)
-				if d < tc.min || d > ceiling || d > tc.max {
-					t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, n, d, tc.min, ceiling)
+				if d < ceiling/2 || d > ceiling || d > tc.max {
+					t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, n, d, ceiling/2, ceiling)
 				}
 			}
 		}
@@ -181,4 +184,14 @@ func TestParseRetryAfter(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// The first retry is jittered too, so that callers that failed together do
+// not retry together.
+func TestBackoffJittersTheFirstRetry(t *testing.T) {
+	seen := make(map[time.Duration]bool)
+	for range 200 {
+		seen[retry.Backoff(500*time.Millisecond, 8*time.Second, 0)] = true
+	}
+	assert.Greater(t, len(seen), 50)
 }

@@ -1,0 +1,50 @@
+package retry
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// ErrBodyTooLarge is returned when a response body exceeds Policy.MaxBody.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// readBody reads at most limit bytes of resp's body and closes it.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if limit > 0 && resp.ContentLength > limit {
+		resp.Body = http.NoBody
+		return nil, fmt.Errorf("%w: Content-Length %d is over the %d MiB limit", ErrBodyTooLarge, resp.ContentLength, limit>>20)
+	}
+	size := 512
+	if resp.ContentLength > 0 {
+		size = int(resp.ContentLength) + 1 // +1 to see EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		if limit > 0 && int64(len(b)) > limit {
+			resp.Body = http.NoBody
+			return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
+		}
+		if len(b) == cap(b) {
+			// Double, so that reading n bytes copies about n bytes in all.
+			grown := make([]byte, len(b), 2*cap(b))
+			copy(grown, b)
+			b = grown
+		}
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			resp.Body = http.NoBody
+			if limit > 0 && int64(len(b)) > limit {
+				return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
+			}
+			return b, nil
+		}
+		if err != nil {
+			resp.Body = http.NoBody
+			return nil, err
+		}
+	}
+}

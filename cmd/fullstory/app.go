@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -17,6 +20,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	env            func(string) string
+	abort          <-chan struct{} // closed at the second interrupt
 
 	g       globalFlags
 	cmd     *command // the command being run, for error messages
@@ -33,49 +37,62 @@ type globalFlags struct {
 	fake    bool
 }
 
-// globalFlagNames lists the global flags, so that help can show them apart.
-var globalFlagNames = map[string]bool{"base-url": true, "region": true, "timeout": true, "verbose": true, "json": true, "fake": true}
-
 // register adds the global flags to fs. Their defaults are the values parsed
 // so far, so that flags given before the command survive a second FlagSet.
 func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` (https, or http to a loopback host); default $FULLSTORY_BASE_URL, else from --region or the key")
 	fs.StringVar(&g.region, "region", g.region, "the data center `REGION`: na1 or eu1 (default: eu1 for a key that starts with eu1., else na1)")
-	fs.DurationVar(&g.timeout, "timeout", g.timeout, "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)")
+	fs.Func("timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", g.setTimeout)
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
 	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
 	fs.BoolVar(&g.fake, "fake", g.fake, "run against an in-process fake API with demo data (jane@doe.com); no key needed")
 }
 
-// client returns a Client for the global flags and the environment: the
-// fake's with --fake, else one with the key in FULLSTORY_API_KEY.
-func (a *app) client() (*fullstory.Client, error) {
-	if a.g.timeout < 0 {
-		return nil, usagef("--timeout must be positive")
+func (g *globalFlags) setTimeout(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("parse error")
 	}
-	opts := []fullstory.Option{fullstory.WithUserAgent("fullstory-cli/" + fullstory.Version)}
+	if d <= 0 {
+		return errors.New("must be positive")
+	}
+	g.timeout = d
+	return nil
+}
+
+// isGlobalFlag reports whether name is a global flag, so that help can show
+// them apart.
+func isGlobalFlag(name string) bool {
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	(&globalFlags{}).register(fs)
+	return fs.Lookup(name) != nil
+}
+
+// client returns a Client for the global flags, the environment and opts:
+// the fake's with --fake, else one with the key in FULLSTORY_API_KEY.
+func (a *app) client(opts ...fullstory.Option) (*fullstory.Client, error) {
+	opts = append(opts, fullstory.WithUserAgent("fullstory-cli/"+fullstory.Version))
 	if a.g.timeout > 0 {
 		opts = append(opts, fullstory.WithTimeout(a.g.timeout))
 	}
 	if a.g.verbose {
 		opts = append(opts, fullstory.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
-	if a.g.fake {
-		srv := fullstorytest.NewServer()
-		a.closers = append(a.closers, srv.Close)
-		return srv.Client(opts...), nil
-	}
 	if a.g.region != "" {
 		opts = append(opts, fullstory.WithRegion(fullstory.Region(a.g.region)))
 	}
-	base := a.g.baseURL
-	if base == "" {
-		base = a.env("FULLSTORY_BASE_URL")
+	key, base := a.env("FULLSTORY_API_KEY"), cmp.Or(a.g.baseURL, a.env("FULLSTORY_BASE_URL"))
+	if a.g.fake {
+		if a.g.baseURL != "" || a.g.region != "" {
+			return nil, usagef("--fake takes no --base-url or --region: it runs against an in-process fake")
+		}
+		srv := fullstorytest.NewServer()
+		a.closers = append(a.closers, srv.Close)
+		key, base = srv.APIKey, srv.URL
 	}
 	if base != "" {
 		opts = append(opts, fullstory.WithBaseURL(base))
 	}
-	key := a.env("FULLSTORY_API_KEY")
 	if key == "" {
 		return nil, &usageError{msg: "FULLSTORY_API_KEY is not set: export a Fullstory server API key (Admin or Architect role), or add --fake to try the demo data"}
 	}
@@ -89,8 +106,7 @@ func (a *app) close() {
 	}
 }
 
-// detach returns a context for cleanup that outlives ctx's cancellation
-// (Ctrl-C) but not the given time.
-func detach(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), d)
+// interrupted is the error of a command stopped by Ctrl-C: exit status 1.
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("interrupted: %w", ctx.Err())
 }

@@ -20,17 +20,10 @@ type command struct {
 	run     func(a *app, ctx context.Context, cmd *command, args []string) error
 }
 
-// commands is filled in init, since the help command refers to it.
-var commands []*command
-
-// groups are the commands that take a subcommand.
-var groups = map[string]string{
-	"profiles": profilesHelp,
-	"sessions": sessionsHelp,
-}
-
-func init() {
-	commands = []*command{
+// commands returns every command, in the order help lists them. It is a
+// function, not a variable, since the help command refers to it.
+func commands() []*command {
+	return []*command{
 		cmdProfilesCreate, cmdProfilesGet, cmdProfilesList, cmdProfilesUpdate, cmdProfilesDelete, cmdProfilesTry,
 		cmdSessionsList,
 		cmdSummarize,
@@ -40,8 +33,19 @@ func init() {
 	}
 }
 
+// groupHelp returns the help of a command that takes a subcommand.
+func groupHelp(name string) (string, bool) {
+	switch name {
+	case "profiles":
+		return profilesHelp, true
+	case "sessions":
+		return sessionsHelp, true
+	}
+	return "", false
+}
+
 func findCommand(name string) *command {
-	for _, c := range commands {
+	for _, c := range commands() {
 		if c.name == name {
 			return c
 		}
@@ -71,7 +75,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return usagef("no command given")
 	}
 	name, rest := rest[0], rest[1:]
-	if help, ok := groups[name]; ok {
+	if help, ok := groupHelp(name); ok {
 		if len(rest) == 0 {
 			return &usageError{msg: fmt.Sprintf("%s needs a subcommand; see 'fullstory %s --help'", name, name)}
 		}
@@ -131,7 +135,7 @@ func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, er
 }
 
 // help prints the help of fullstory, of a group or of a command.
-func (a *app) help(_ context.Context, cmd *command, args []string) error {
+func (a *app) help(ctx context.Context, cmd *command, args []string) error {
 	pos, err := a.parse(cmd, a.flags(cmd), args)
 	if err != nil {
 		return err
@@ -141,7 +145,7 @@ func (a *app) help(_ context.Context, cmd *command, args []string) error {
 		a.rootHelp(a.stdout)
 		return nil
 	}
-	if help, ok := groups[name]; ok {
+	if help, ok := groupHelp(name); ok {
 		fmt.Fprint(a.stdout, help)
 		return nil
 	}
@@ -150,7 +154,7 @@ func (a *app) help(_ context.Context, cmd *command, args []string) error {
 		return usagef("unknown command %q", name)
 	}
 	// The command's own flags appear when it parses --help.
-	return c.run(a, context.Background(), c, []string{"--help"})
+	return c.run(a, ctx, c, []string{"--help"})
 }
 
 func (a *app) version(_ context.Context, cmd *command, args []string) error {
@@ -197,7 +201,7 @@ Run "fullstory COMMAND --help" for the flags and examples of a command.
 
 func (a *app) rootHelp(w io.Writer) {
 	var list strings.Builder
-	for _, c := range commands {
+	for _, c := range commands() {
 		fmt.Fprintf(&list, "  %-17s %s\n", c.name, c.summary)
 	}
 	fs := flag.NewFlagSet("fullstory", flag.ContinueOnError)
@@ -208,11 +212,11 @@ func (a *app) rootHelp(w io.Writer) {
 // commandHelp prints a command's synopsis, help, own flags and a pointer to
 // the global ones.
 func (a *app) commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: fullstory %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary+".")
+	fmt.Fprintf(w, "Usage: fullstory %s\n\n%s.\n", strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
 	if cmd.help != "" {
 		fmt.Fprintf(w, "\n%s", cmd.help)
 	}
-	if own := flagHelp(fs, func(name string) bool { return !globalFlagNames[name] }); own != "" {
+	if own := flagHelp(fs, func(name string) bool { return !isGlobalFlag(name) }); own != "" {
 		fmt.Fprintf(w, "\nFlags:\n%s", own)
 	}
 	fmt.Fprint(w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")

@@ -16,17 +16,18 @@ func TestHelp(t *testing.T) {
 		assert.Contains(t, r.stdout, "Usage:\n  fullstory [global flags] COMMAND")
 		assert.Contains(t, r.stdout, "Exit status: 0 success, 1 API or network error, 2 usage error.")
 		assert.Contains(t, r.stdout, "--fake")
-		for _, c := range commands {
+		for _, c := range commands() {
 			assert.Contains(t, r.stdout, "  "+c.name+" ")
 		}
 	}
 
-	for _, c := range commands {
+	for _, c := range commands() {
 		for _, args := range [][]string{append(strings.Fields(c.name), "--help"), append([]string{"help"}, strings.Fields(c.name)...)} {
 			r := runCLI(t, env{}, args...)
 			requireOK(t, r)
 			assert.Empty(t, r.stderr)
 			assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+c.name), "%v: %s", args, r.stdout)
+			assert.NotRegexp(t, `(?m) $`, r.stdout, "%v: a line ends in a space", args)
 			assert.Contains(t, r.stdout, "Global flags: --base-url")
 			if c.name != "help" && c.name != "version" {
 				assert.Contains(t, r.stdout, "Example", "%v has no examples", args)
@@ -43,6 +44,7 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, r.stdout, "examples/profiles/*.json")
 
 	r = runCLI(t, env{}, "profiles", "try", "--help")
+	assert.Contains(t, r.stdout, "[--against FILE] [--out FILE]\n", "the synopsis and the flags name --out's value alike")
 	for _, flag := range []string{"-f FILE", "--against FILE", "--out FILE", "--email EMAIL", "--latest N"} {
 		assert.Contains(t, r.stdout, "  "+flag+"\n")
 	}
@@ -70,7 +72,10 @@ func TestUsageErrors(t *testing.T) {
 		{env{}, []string{"sessions", "list", "--email", demoEmail}, "FULLSTORY_API_KEY is not set"},
 		{e, []string{"--region", "mars", "sessions", "list", "--email", demoEmail}, "region"},
 		{e, []string{"sessions", "list", "--email", demoEmail, "--base-url", "http://api.example.com"}, "base URL"},
-		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "-1s"}, "--timeout must be positive"},
+		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "-1s"}, `invalid value "-1s" for flag -timeout: must be positive`},
+		{e, []string{"--timeout", "0", "sessions", "list", "--email", demoEmail}, `invalid value "0" for flag -timeout: must be positive`},
+		{env{}, []string{"--fake", "--base-url", "https://api.example.com", "sessions", "list", "--email", demoEmail}, "--fake takes no --base-url or --region"},
+		{env{}, []string{"sessions", "list", "--email", demoEmail, "--fake", "--region", "eu1"}, "--fake takes no --base-url or --region"},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

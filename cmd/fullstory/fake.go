@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +25,8 @@ profiles while it runs, so tools in any language can be tried against it.
 
 It prints the base URL and the API key as shell exports on stdout (with
 --json, as {"base_url", "api_key"}), then serves until Ctrl-C. Port 0 picks
-a free port.
+a free port. It listens on loopback addresses only: its API key is public,
+and clients send a key over plain http only to a loopback host.
 
 Examples:
   fullstory fake --addr 127.0.0.1:8080
@@ -34,10 +36,6 @@ Examples:
 `,
 	run: (*app).fake,
 }
-
-// shutdownTimeout bounds how long the fake waits for requests in flight
-// after Ctrl-C.
-const shutdownTimeout = 5 * time.Second
 
 func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	fs := a.flags(cmd)
@@ -49,6 +47,9 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	if len(pos) > 0 {
 		return usagef("takes no arguments, got %q", pos[0])
 	}
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	baseURL := "http://" + dialAddr(ln.Addr())
+	baseURL := "http://" + ln.Addr().String()
 	if a.g.json {
 		err = a.printJSON(map[string]string{"base_url": baseURL, "api_key": fake.APIKey})
 	} else {
@@ -73,25 +74,30 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 		case <-ctx.Done():
 		}
 	}
-	sctx, cancel := detach(ctx, shutdownTimeout)
-	defer cancel()
-	if serr := srv.Shutdown(sctx); err == nil {
-		err = serr
-	}
+	// A fake has nothing worth waiting for: Ctrl-C closes every connection,
+	// idle or not, and cuts off the requests in flight.
+	srv.Close()
+	fake.Close()
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
 	return err
 }
 
-// dialAddr returns the address clients dial for a listener: a loopback one
-// when it listens on every interface.
-func dialAddr(addr net.Addr) string {
-	tcp, ok := addr.(*net.TCPAddr)
-	if !ok || !tcp.IP.IsUnspecified() {
-		return addr.String()
+// checkLoopback refuses a listening address that is malformed or not on a
+// loopback interface.
+func checkLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", addr)
 	}
-	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return usagef("--addr %q: the port must be a number from 0 to 65535", addr)
+	}
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return usagef("--addr %q is not a loopback address, e.g. 127.0.0.1:8080: the fake's API key is public, and clients send a key over plain http only to a loopback host", addr)
+	}
+	return nil
 }
 
 var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,7 @@ func TestFakeCommand(t *testing.T) {
 	var stderr strings.Builder
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, &stderr, func(string) string { return "" })
+		done <- run(ctx, nil, []string{"fake", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, &stderr, func(string) string { return "" })
 		stdoutW.Close()
 	}()
 
@@ -75,7 +76,7 @@ func TestFakeCommandJSONAndBusyPort(t *testing.T) {
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"fake", "--json", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, io.Discard, func(string) string { return "" })
+		done <- run(ctx, nil, []string{"fake", "--json", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, io.Discard, func(string) string { return "" })
 		stdoutW.Close()
 	}()
 	var got struct {
@@ -118,4 +119,69 @@ func TestGlobalFake(t *testing.T) {
 	requireOK(t, r)
 	assert.Contains(t, r.stdout, "# Profile comparison")
 	assert.Equal(t, 3, strings.Count(r.stdout, "\n## Session "))
+}
+
+// TestFakeCommandStopsDespiteOpenConnections stops the fake while one
+// connection sent nothing and another half a request: Ctrl-C must not wait
+// for them, and exits 0.
+func TestFakeCommandStopsDespiteOpenConnections(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan int, 1)
+	var stderr strings.Builder
+	go func() {
+		done <- run(ctx, nil, []string{"fake", "--json", "--addr", "127.0.0.1:0"}, strings.NewReader(""), stdoutW, &stderr, func(string) string { return "" })
+		stdoutW.Close()
+	}()
+	var got struct {
+		BaseURL string `json:"base_url"`
+		APIKey  string `json:"api_key"`
+	}
+	require.NoError(t, json.NewDecoder(stdoutR).Decode(&got))
+	go io.Copy(io.Discard, stdoutR)
+	addr := strings.TrimPrefix(got.BaseURL, "http://")
+
+	idle, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer idle.Close()
+	partial, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer partial.Close()
+	_, err = partial.Write([]byte("GET /v2/visit_profile HTTP/1.1\r\nHost: x\r\n"))
+	require.NoError(t, err)
+	// The server accepts connections in order: once a later one is answered,
+	// it holds both.
+	c, err := fullstory.NewClient(got.APIKey, fullstory.WithBaseURL(got.BaseURL))
+	require.NoError(t, err)
+	_, err = c.Profiles.List(ctx, nil)
+	require.NoError(t, err)
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, stderr.String())
+	case <-time.After(time.Minute): // a deadlock guard, not a timing assertion
+		t.Fatal("the fake did not stop on Ctrl-C")
+	}
+}
+
+func TestFakeCommandRefusesBadAddresses(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // were an address accepted, serve no longer than it takes to start
+	cases := []struct{ addr, want string }{
+		{"192.0.2.1:0", "loopback"},
+		{"0.0.0.0:0", "loopback"},
+		{":0", "loopback"},
+		{"example.com:0", "loopback"},
+		{"foo", "--addr"},
+		{"127.0.0.1:http", "--addr"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.addr, func(t *testing.T) {
+			r := runCLIContext(t, ctx, nil, env{}, "fake", "--addr", tc.addr)
+			requireFailure(t, r, exitUsage, tc.want)
+			assert.Empty(t, r.stdout)
+		})
+	}
 }

@@ -25,16 +25,35 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	ctx, abort, stop := interrupts()
+	code := run(ctx, abort, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
+// interrupts returns a context that the first Ctrl-C (or SIGTERM) cancels,
+// so that the command stops and cleans up, and a channel that the second
+// closes, so that the cleanup stops too. A third one kills the process.
+func interrupts() (ctx context.Context, abort <-chan struct{}, stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	second := make(chan struct{})
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		close(second)
+		signal.Stop(sigs)
+	}()
+	return ctx, second, func() { signal.Stop(sigs); cancel() }
+}
+
 // run is the whole command, with its environment passed in so that tests can
-// run it in-process. It returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+// run it in-process. ctx ends at the first interrupt and abort at the
+// second. It returns the exit status.
+func run(ctx context.Context, abort <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, abort: abort}
 	defer a.close()
 	return a.exit(a.dispatch(ctx, args))
 }

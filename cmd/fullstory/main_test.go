@@ -42,13 +42,15 @@ func fakeEnv(t *testing.T, opts ...fullstorytest.ServerOption) (*fullstorytest.S
 // runCLI runs the command in-process, as main does.
 func runCLI(t *testing.T, e env, args ...string) result {
 	t.Helper()
-	return runCLIContext(t, context.Background(), e, args...)
+	return runCLIContext(t, context.Background(), nil, e, args...)
 }
 
-func runCLIContext(t *testing.T, ctx context.Context, e env, args ...string) result {
+// runCLIContext runs the command with ctx for the first interrupt (Ctrl-C)
+// and abort for the second.
+func runCLIContext(t *testing.T, ctx context.Context, abort <-chan struct{}, e env, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return e[k] })
+	code := run(ctx, abort, args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return e[k] })
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -46,7 +45,7 @@ func (a *app) exit(err error) int {
 	if a.cmd != nil {
 		name += " " + a.cmd.name
 	}
-	msg := strings.TrimPrefix(err.Error(), "fullstory: ")
+	msg := errText(err)
 	code := exitAPI
 	var ue *usageError
 	switch {
@@ -60,6 +59,27 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintf(a.stderr, "%s: %s\n", name, strings.Join(strings.Fields(msg), " "))
 	return code
+}
+
+// errText is err's message without the "fullstory: " that starts the
+// library's, which reads doubled after the command's name or mid-sentence.
+func errText(err error) string {
+	return strings.TrimPrefix(err.Error(), "fullstory: ")
+}
+
+// causeError is an error message that quotes, and wraps, its cause, so that
+// the exit status follows the cause.
+type causeError struct {
+	msg   string
+	cause error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.cause }
+
+// wrapf returns an error that reads format, then cause's errText.
+func wrapf(cause error, format string, args ...any) error {
+	return &causeError{msg: fmt.Sprintf(format, args...) + errText(cause), cause: cause}
 }
 
 // printJSON writes v as the one JSON document of the run, indented and
@@ -102,14 +122,4 @@ func formatTime(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-// isTerminal reports whether w is a terminal, where progress lines belong.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

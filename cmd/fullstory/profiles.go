@@ -5,10 +5,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -103,7 +103,11 @@ var cmdProfilesDelete = &command{
 	name:    "profiles delete",
 	args:    "PROFILE_ID...",
 	summary: "Delete profiles",
-	help: `Example:
+	help: `Tries every PROFILE_ID, even after a failure, and prints a line for each.
+With --json, prints {"deleted": [...], "failed": [{"id", "error"}]}. The exit
+status is 1 if any profile was not deleted.
+
+Example:
   fullstory profiles delete 5371ea1b-625c-4773-b038-0dacb0b4d08a
 `,
 	run: (*app).profilesDelete,
@@ -272,18 +276,34 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 	if err != nil {
 		return err
 	}
-	deleted := []fullstory.ProfileID{}
-	for _, id := range pos {
-		if err := c.Profiles.Delete(ctx, fullstory.ProfileID(id)); err != nil {
-			return err
+	type failure struct {
+		ID    fullstory.ProfileID `json:"id"`
+		Error string              `json:"error"`
+	}
+	deleted, failed := []fullstory.ProfileID{}, []failure{}
+	var first error
+	for _, arg := range pos {
+		id := fullstory.ProfileID(arg)
+		if err := c.Profiles.Delete(ctx, id); err != nil {
+			first = cmp.Or(first, err)
+			failed = append(failed, failure{id, errText(err)})
+			if !a.g.json {
+				fmt.Fprintf(a.stdout, "Could not delete profile %s: %s\n", id, errText(err))
+			}
+			continue
 		}
-		deleted = append(deleted, fullstory.ProfileID(id))
+		deleted = append(deleted, id)
 		if !a.g.json {
 			fmt.Fprintf(a.stdout, "Deleted profile %s.\n", id)
 		}
 	}
 	if a.g.json {
-		return a.printJSON(map[string]any{"deleted": deleted})
+		if err := a.printJSON(map[string]any{"deleted": deleted, "failed": failed}); err != nil {
+			return err
+		}
+	}
+	if first != nil {
+		return wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))
 	}
 	return nil
 }
@@ -292,7 +312,9 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 // refusing unknown fields and trailing data.
 func (a *app) readProfile(name string) (*fullstory.ProfileRequest, error) {
 	var r io.Reader = a.stdin
+	label := "stdin"
 	if name != "-" {
+		label = name
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, inputf("reading the profile: %v", err)
@@ -302,7 +324,7 @@ func (a *app) readProfile(name string) (*fullstory.ProfileRequest, error) {
 	}
 	req, err := decodeProfile(r)
 	if err != nil {
-		return nil, inputf("%s: %v", name, err)
+		return nil, inputf("%s: %v", label, err)
 	}
 	return req, nil
 }
@@ -313,6 +335,9 @@ func decodeProfile(r io.Reader) (*fullstory.ProfileRequest, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("the file is empty")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -362,133 +387,4 @@ func checkSliceFields(data []byte) error {
 		return fmt.Errorf("in slice: %w", err)
 	}
 	return nil
-}
-
-// describeConfig describes a profile's settings in fixed order; unset
-// settings have empty values.
-func describeConfig(cfg *fullstory.ProfileConfig) []field {
-	var llm fullstory.LLMConfig
-	if cfg.LLM != nil {
-		llm = *cfg.LLM
-	}
-	var temp string
-	if llm.Temperature != nil {
-		temp = strconv.FormatFloat(*llm.Temperature, 'g', -1, 64)
-	}
-	return []field{
-		{"Slice", describeSlice(cfg.Slice)},
-		{"Context", describeContext(cfg.Context)},
-		{"Events", describeEvents(cfg.Events)},
-		{"Cache", describeCache(cfg.Cache)},
-		{"Temperature", temp},
-		{"Response schema", describeSchema(llm.ResponseSchema)},
-		{"Pre-prompt", llm.PrePrompt},
-		{"Post-prompt", llm.PostPrompt},
-	}
-}
-
-func describeSlice(s *fullstory.SliceConfig) string {
-	if s == nil {
-		return ""
-	}
-	parts := []string{string(s.Mode)}
-	if s.Mode == "" {
-		parts[0] = "FIRST"
-	}
-	if s.EventLimit > 0 {
-		parts = append(parts, fmt.Sprintf("%d events", s.EventLimit))
-	}
-	if s.DurationLimit > 0 {
-		parts = append(parts, s.DurationLimit.String())
-	}
-	if !s.StartTimestamp.IsZero() {
-		parts = append(parts, "from "+s.StartTimestamp.UTC().Format("2006-01-02T15:04:05Z"))
-	}
-	if !s.EndTimestamp.IsZero() {
-		parts = append(parts, "until "+s.EndTimestamp.UTC().Format("2006-01-02T15:04:05Z"))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func describeContext(c *fullstory.ContextConfig) string {
-	if c == nil {
-		return ""
-	}
-	var parts []string
-	if len(c.Include) > 0 {
-		parts = append(parts, "include "+joinStrings(c.Include))
-	}
-	if len(c.Exclude) > 0 {
-		parts = append(parts, "exclude "+joinStrings(c.Exclude))
-	}
-	parts = appendFlag(parts, "exclude_user_context", c.ExcludeUserContext)
-	parts = appendFlag(parts, "exclude_org_context", c.ExcludeOrgContext)
-	parts = appendFlag(parts, "exclude_location", c.ExcludeLocation)
-	parts = appendFlag(parts, "exclude_device", c.ExcludeDevice)
-	return strings.Join(parts, "; ")
-}
-
-func describeEvents(e *fullstory.EventsConfig) string {
-	if e == nil {
-		return ""
-	}
-	var parts []string
-	if len(e.IncludeTypes) > 0 {
-		parts = append(parts, "include "+joinStrings(e.IncludeTypes))
-	}
-	if len(e.ExcludeTypes) > 0 {
-		parts = append(parts, "exclude "+joinStrings(e.ExcludeTypes))
-	}
-	parts = appendFlag(parts, "exclude_defined_events", e.ExcludeDefinedEvents)
-	parts = appendFlag(parts, "exclude_api_events", e.ExcludeAPIEvents)
-	parts = appendFlag(parts, "exclude_event_timestamps", e.ExcludeEventTimestamps)
-	parts = appendFlag(parts, "exclude_selectors", e.ExcludeSelectors)
-	parts = appendFlag(parts, "include_selector_tags", e.IncludeSelectorTags)
-	parts = appendFlag(parts, "include_tab_index", e.IncludeTabIndex)
-	parts = appendFlag(parts, "include_descriptions", e.IncludeDescriptions)
-	if n := e.TrimToLastNSelectors; n != nil {
-		parts = append(parts, fmt.Sprintf("trim_to_last_n_selectors=%d", *n))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func describeCache(c *fullstory.CacheConfig) string {
-	if c == nil || c.EnableEventCache == nil {
-		return ""
-	}
-	return "enable_event_cache=" + strconv.FormatBool(*c.EnableEventCache)
-}
-
-func describeSchema(s *fullstory.Schema) string {
-	if s == nil {
-		return ""
-	}
-	out := string(s.Type)
-	if s.Title != "" {
-		out += " " + strconv.Quote(s.Title)
-	}
-	if len(s.Properties) > 0 {
-		names := make([]string, 0, len(s.Properties))
-		for name := range s.Properties {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		out += " with " + strings.Join(names, ", ")
-	}
-	return out
-}
-
-func appendFlag(parts []string, name string, v *bool) []string {
-	if v == nil {
-		return parts
-	}
-	return append(parts, name+"="+strconv.FormatBool(*v))
-}
-
-func joinStrings[S ~string](xs []S) string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return strings.Join(out, ", ")
 }

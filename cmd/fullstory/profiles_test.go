@@ -146,7 +146,7 @@ func TestProfilesCreateJSONAndStdin(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(profilesDir, "concierge.json"))
 	require.NoError(t, err)
 	var stdout, stderr strings.Builder
-	code := run(context.Background(), []string{"profiles", "create", "--json", "-f", "-"}, strings.NewReader(string(data)), &stdout, &stderr, func(k string) string { return e[k] })
+	code := run(context.Background(), nil, []string{"profiles", "create", "--json", "-f", "-"}, strings.NewReader(string(data)), &stdout, &stderr, func(k string) string { return e[k] })
 	require.Equal(t, 0, code, stderr.String())
 	var out struct{ ID fullstory.ProfileID }
 	decodeOne(t, stdout.String(), &out)
@@ -174,6 +174,8 @@ func TestProfilesBadFiles(t *testing.T) {
 		{"hot.json", `{"llm": {"temperature": 3}}`, "temperature"},
 		{"mode.json", `{"slice": {"mode": "MIDDLE"}}`, "slice.mode"},
 		{"slice.json", `{"slice": {"mode": "LAST", "event_limt": 5}}`, `in slice: json: unknown field "event_limt"`},
+		{"empty.json", "", "empty.json: the file is empty"},
+		{"blank.json", " \n", "blank.json: the file is empty"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,4 +199,40 @@ func TestProfilesAPIErrors(t *testing.T) {
 	line := requireFailure(t, r, exitAPI, "401")
 	assert.NotContains(t, line, "not-the-key", "the key must never be printed")
 	assert.Empty(t, r.stdout)
+}
+
+// TestProfilesDeleteTriesEach deletes a missing profile before an existing
+// one: the second is deleted anyway, and the output says what happened to each.
+func TestProfilesDeleteTriesEach(t *testing.T) {
+	srv, e := fakeEnv(t)
+	before := profileIDs(t, srv)
+	a := createProfile(t, e, "support.json")
+
+	r := runCLI(t, e, "profiles", "delete", "no-such-profile", a, "--json")
+	requireFailure(t, r, exitAPI, "1 of 2 profiles not deleted")
+	assert.NotContains(t, r.stderr, "fullstory: ", "the library's prefix is not repeated mid-line")
+	var out struct {
+		Deleted []string
+		Failed  []struct{ ID, Error string }
+	}
+	decodeOne(t, r.stdout, &out)
+	assert.Equal(t, []string{a}, out.Deleted)
+	require.Len(t, out.Failed, 1)
+	assert.Equal(t, "no-such-profile", out.Failed[0].ID)
+	assert.Contains(t, out.Failed[0].Error, "404")
+	assert.ElementsMatch(t, before, profileIDs(t, srv))
+
+	b := createProfile(t, e, "sales.json")
+	r = runCLI(t, e, "profiles", "delete", "no-such-profile", b)
+	requireFailure(t, r, exitAPI, "1 of 2 profiles not deleted")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 2, r.stdout)
+	assert.Contains(t, lines[0], "no-such-profile")
+	assert.Contains(t, lines[0], "404")
+	assert.Equal(t, "Deleted profile "+b+".", lines[1])
+	assert.ElementsMatch(t, before, profileIDs(t, srv))
+
+	r = runCLI(t, e, "profiles", "delete", "--json", createProfile(t, e, "sales.json"))
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, `"failed": []`, "scripts always find both lists")
 }

@@ -21,7 +21,11 @@ func writeMarkdown(w io.Writer, r *tryReport) error {
 		names[i] = p.Label + ": " + p.Name
 	}
 	fmt.Fprintf(&b, "# Profile comparison: %s\n\n", strings.Join(names, " vs "))
-	fmt.Fprintf(&b, "The %d latest sessions of one user, summarized with each profile.\n\n", len(r.Sessions))
+	if len(r.Sessions) == 1 {
+		b.WriteString("The latest session of one user, summarized with each profile.\n\n")
+	} else {
+		fmt.Fprintf(&b, "The %d latest sessions of one user, summarized with each profile.\n\n", len(r.Sessions))
+	}
 
 	b.WriteString("## Profiles\n\n")
 	row := func(cells ...string) {

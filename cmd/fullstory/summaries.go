@@ -4,10 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"strings"
-	"sync"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -23,7 +19,7 @@ type summaryResult struct {
 
 func newSummaryResult(s *fullstory.Summary, err error) summaryResult {
 	if err != nil {
-		return summaryResult{Error: strings.TrimPrefix(err.Error(), "fullstory: "), err: err}
+		return summaryResult{Error: errText(err), err: err}
 	}
 	return summaryResult{Summary: s.Text, Response: s.Response}
 }
@@ -36,13 +32,13 @@ type sessionSummary struct {
 	summaryResult
 }
 
-// summarizeEach summarizes the sessions with one profile (or none), at most
-// concurrency at a time, and returns the results in the order of ids. A
-// failed summary does not stop the others.
-func summarizeEach(ctx context.Context, c *fullstory.Client, ids []fullstory.SessionID, profile fullstory.ProfileID, concurrency int, p *progress) []summaryResult {
+// summarizeEach summarizes the sessions with one profile (or none), as many
+// at once as the client's WithConcurrency allows, and returns the results in
+// the order of ids. A failed summary does not stop the others.
+func summarizeEach(ctx context.Context, c *fullstory.Client, ids []fullstory.SessionID, profile fullstory.ProfileID, p *progress) []summaryResult {
 	results := make([]summaryResult, len(ids))
 	req := &fullstory.SummarizeRequest{Profile: profile}
-	for i, r := range c.Sessions.SummarizeEach(ctx, ids, req, fullstory.WithConcurrency(concurrency)) {
+	for i, r := range c.Sessions.SummarizeEach(ctx, ids, req) {
 		results[i] = newSummaryResult(r.Summary, r.Err)
 		p.step()
 	}
@@ -63,39 +59,5 @@ func failed(results []summaryResult) error {
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d of %d summaries failed; the first: %w", n, len(results), first)
-}
-
-// progress counts finished summaries on a terminal. A nil *progress, for
-// output that is not a terminal, does nothing.
-type progress struct {
-	w     io.Writer
-	total int
-	mu    sync.Mutex
-	done  int
-}
-
-// newProgress returns a progress line on stderr if stderr is a terminal.
-func (a *app) newProgress(total int) *progress {
-	if !isTerminal(a.stderr) {
-		return nil
-	}
-	return &progress{w: a.stderr, total: total}
-}
-
-func (p *progress) step() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done++
-	fmt.Fprintf(p.w, "\rSummarizing: %d of %d done", p.done, p.total)
-}
-
-// finish clears the progress line.
-func (p *progress) finish() {
-	if p != nil {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
+	return wrapf(first, "%d of %d summaries failed; the first: ", n, len(results))
 }

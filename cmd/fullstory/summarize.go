@@ -12,9 +12,6 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// maxConcurrency is the most summaries fullstory.WithConcurrency allows at once.
-const maxConcurrency = 1024
-
 var cmdSummarize = &command{
 	name:    "summarize",
 	args:    "SESSION [--profile ID] | (--email EMAIL | --uid UID) [--latest N] [--profile ID] [--concurrency C]",
@@ -29,6 +26,7 @@ experience. Each summary spends one Activation of the account.
 With --email or --uid, summarizes the user's latest N sessions, C at a time,
 and prints them newest first. Progress goes to stderr when it is a terminal.
 If some summaries fail, the others are still printed and the exit status is 1.
+Ctrl-C stops them all: nothing is printed and the exit status is 1.
 
 With --json, prints {"session", "summary", "response"} for one session and
 {"summaries": [...]} for several, each with an "error" if it failed.
@@ -75,9 +73,6 @@ func (a *app) summarize(ctx context.Context, cmd *command, args []string) error 
 	if *latest < 1 {
 		return usagef("--latest must be at least 1")
 	}
-	if *concurrency < 1 || *concurrency > maxConcurrency {
-		return usagef("--concurrency must be between 1 and %d", maxConcurrency)
-	}
 	return a.summarizeLatest(ctx, &u, *latest, fullstory.ProfileID(*profile), *concurrency)
 }
 
@@ -99,7 +94,7 @@ func (a *app) summarizeOne(ctx context.Context, id fullstory.SessionID, profile 
 }
 
 func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, profile fullstory.ProfileID, concurrency int) error {
-	c, err := a.client()
+	c, err := a.client(fullstory.WithConcurrency(concurrency))
 	if err != nil {
 		return err
 	}
@@ -108,8 +103,11 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 		return err
 	}
 	p := a.newProgress(len(sessions))
-	results := summarizeEach(ctx, c, sessionIDs(sessions), profile, concurrency, p)
+	results := summarizeEach(ctx, c, sessionIDs(sessions), profile, p)
 	p.finish()
+	if ctx.Err() != nil {
+		return interrupted(ctx)
+	}
 
 	out := make([]sessionSummary, len(sessions))
 	for i, s := range sessions {

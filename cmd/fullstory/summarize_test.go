@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -71,7 +70,8 @@ func TestSummarizeErrors(t *testing.T) {
 		{[]string{"summarize", id, "--email", demoEmail}, "not both"},
 		{[]string{"summarize", id, "--latest", "2"}, "--latest and --concurrency go with --email or --uid"},
 		{[]string{"summarize", "--email", demoEmail, "--latest", "0"}, "--latest must be at least 1"},
-		{[]string{"summarize", "--email", demoEmail, "--concurrency", "0"}, "--concurrency must be between 1 and 1024"},
+		{[]string{"summarize", "--email", demoEmail, "--concurrency", "0"}, "invalid concurrency: must be between 1 and 1024"},
+		{[]string{"summarize", "--email", demoEmail, "--concurrency", "1025"}, "invalid concurrency: must be between 1 and 1024"},
 		{[]string{"summarize", "--latest", "3"}, "needs a SESSION"},
 	}
 	for _, tc := range usage {
@@ -133,7 +133,8 @@ func TestSummarizeLatestPartialFailure(t *testing.T) {
 	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
 
 	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--json")
-	requireFailure(t, r, exitAPI, "1 of 3 summaries failed")
+	line := requireFailure(t, r, exitAPI, "1 of 3 summaries failed")
+	assert.NotContains(t, line, "fullstory: ", "the library's prefix is not repeated mid-line")
 	var out struct{ Summaries []sessionSummary }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Summaries, 3)
@@ -200,21 +201,39 @@ func createProfile(t *testing.T, e env, file string) string {
 	return strings.TrimSpace(r.stdout)
 }
 
-func TestProgressOnlyOnTerminals(t *testing.T) {
-	var buf strings.Builder
-	assert.False(t, isTerminal(&buf))
-	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	require.NoError(t, err)
-	defer f.Close()
-	assert.False(t, isTerminal(f), "a file is not a terminal")
-	assert.Nil(t, (&app{stderr: f}).newProgress(3))
+// TestSummarizeLatestInterrupted cancels the run (Ctrl-C) while the
+// summaries hang: like profiles try, it says "interrupted" and prints nothing.
+func TestSummarizeLatestInterrupted(t *testing.T) {
+	srv, _ := fakeEnv(t)
+	summarizing := make(chan struct{}, 16)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/summary") {
+			summarizing <- struct{}{}
+			<-r.Context().Done() // hang until the client gives up
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 
-	p := &progress{w: &buf, total: 2}
-	p.step()
-	p.step()
-	p.finish()
-	assert.Equal(t, "\rSummarizing: 1 of 2 done\rSummarizing: 2 of 2 done\r\x1b[K", buf.String())
-	var none *progress
-	none.step() // a nil progress, for output that is not a terminal, does nothing
-	none.finish()
+	done := make(chan result, 1)
+	go func() {
+		done <- runCLIContext(t, ctx, nil, e, "summarize", "--json", "--email", demoEmail, "--latest", "2")
+	}()
+	<-summarizing
+	cancel()
+	r := <-done
+	requireFailure(t, r, exitAPI, "interrupted")
+	assert.Empty(t, r.stdout)
+}
+
+func TestBadConcurrencySpendsNothing(t *testing.T) {
+	srv, e := fakeEnv(t)
+	before := len(srv.Requests())
+	r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--concurrency", "0")
+	requireFailure(t, r, exitUsage, "invalid concurrency")
+	assert.Len(t, srv.Requests(), before, "nothing may be sent")
 }

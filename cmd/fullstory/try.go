@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -19,18 +19,22 @@ import (
 
 var cmdProfilesTry = &command{
 	name:    "profiles try",
-	args:    "-f FILE (--email EMAIL | --uid UID) [--latest N] [--against FILE] [--out REPORT]",
+	args:    "-f FILE (--email EMAIL | --uid UID) [--latest N] [--against FILE] [--out FILE]",
 	summary: "Compare a profile file with another on a user's latest sessions",
 	help: `Creates FILE as a temporary profile (and the --against file as a second
 one), summarizes the user's latest N sessions with each, and prints a
 side-by-side Markdown report: the two profiles' settings, then each session's
 two summaries next to each other. Without --against, the other side is the
-API's generic synopsis. The report names no email or uid.
+API's generic synopsis. The report's own text names no email or uid, but
+the summaries in it may.
 
-The temporary profiles are deleted at the end, also on Ctrl-C; their names
-end in "[fullstory try TOKEN]". Each summary spends one Activation: 2×N in
-all. With --json, the report is one JSON document instead. With --out, it
-goes to REPORT instead of stdout.
+The temporary profiles are deleted at the end, also on Ctrl-C; another
+Ctrl-C stops waiting for that and prints the commands that delete what is
+left. Their names end in "[fullstory try TOKEN]". Each summary spends one
+Activation: 2×N in all. With --json, the report is one JSON document
+instead. With --out, it goes to that file instead of stdout, and only once
+it is complete: a failed run leaves the file as it was. A new file is
+readable by you only, since summaries may name the user.
 
 Examples:
   fullstory profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
@@ -40,8 +44,8 @@ Examples:
 	run: (*app).profilesTry,
 }
 
-// cleanupTimeout bounds the deletion of temporary profiles after the run,
-// which may have been interrupted.
+// cleanupTimeout bounds each call that deletes (or looks for) a temporary
+// profile after the run, which may have been interrupted.
 const cleanupTimeout = 10 * time.Second
 
 func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err error) {
@@ -66,8 +70,6 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 		return usagef("only one of -f and --against can read stdin")
 	case *latest < 1:
 		return usagef("--latest must be at least 1")
-	case *concurrency < 1 || *concurrency > maxConcurrency:
-		return usagef("--concurrency must be between 1 and %d", maxConcurrency)
 	}
 	if err := u.check(); err != nil {
 		return err
@@ -82,25 +84,18 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 		}
 		s.Name = cmp.Or(s.Settings.Name, filepath.Base(s.File))
 	}
-	// Create the report file now, not after spending Activations.
-	w, written := a.stdout, false
+	// Open the report's file now, not after spending Activations.
+	var w io.Writer = a.stdout
+	var of *outFile
 	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
+		if of, err = createOut(*out); err != nil {
 			return inputf("%v", err)
 		}
-		defer func() {
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if !written {
-				os.Remove(*out)
-			}
-		}()
-		w = f
+		defer of.discard()
+		w = of
 	}
 
-	c, err := a.client()
+	c, err := a.client(fullstory.WithConcurrency(*concurrency))
 	if err != nil {
 		return err
 	}
@@ -110,7 +105,7 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	}
 	temp := &tempProfiles{c: c, tag: "[fullstory try " + rand.Text()[:8] + "]"}
 	defer func() {
-		if cerr := temp.cleanup(ctx, a.stderr); err == nil {
+		if cerr := temp.cleanup(ctx, a.abort, a.stderr); err == nil {
 			err = cerr
 		}
 	}()
@@ -129,12 +124,12 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	results := make([][]summaryResult, len(sides))
 	for i, s := range sides {
 		if ctx.Err() == nil {
-			results[i] = summarizeEach(ctx, c, ids, s.id, *concurrency, p)
+			results[i] = summarizeEach(ctx, c, ids, s.id, p)
 		}
 	}
 	p.finish()
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted: %w", ctx.Err())
+		return interrupted(ctx)
 	}
 
 	report := newTryReport(sides, sessions, results)
@@ -150,8 +145,10 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	if _, err := buf.WriteTo(w); err != nil {
 		return err
 	}
-	written = true
-	if *out != "" {
+	if of != nil {
+		if err := of.commit(); err != nil {
+			return err
+		}
 		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", *out)
 	}
 	return failed(slices.Concat(results...))
@@ -216,33 +213,70 @@ func (t *tempProfiles) create(ctx context.Context, req *fullstory.ProfileRequest
 	return id, nil
 }
 
-// cleanup deletes the profiles with a context of its own, so that it works
-// after Ctrl-C too, and says on stderr which ones are left if it fails.
-func (t *tempProfiles) cleanup(ctx context.Context, stderr io.Writer) error {
-	ctx, cancel := detach(ctx, cleanupTimeout)
+// cleanup deletes the profiles with contexts of their own, so that it works
+// after Ctrl-C too, one timeout each, so that a slow delete does not hold up
+// the others. The next interrupt stops it at once: ctx's end if it comes
+// during the cleanup, else abort (a second Ctrl-C). It says on stderr how to
+// delete the profiles it leaves.
+func (t *tempProfiles) cleanup(ctx context.Context, abort <-chan struct{}, stderr io.Writer) error {
+	var interrupt <-chan struct{}
+	if ctx.Err() == nil {
+		interrupt = ctx.Done()
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	go func() {
+		select {
+		case <-abort:
+		case <-interrupt:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
 	ids := t.ids
 	if t.unsure {
-		for p, err := range t.c.Profiles.All(ctx, nil) {
-			if err != nil {
-				fmt.Fprintf(stderr, "fullstory profiles try: could not look for a temporary profile named %q: %v\n", "... "+t.tag, err)
-				break
-			}
-			if strings.HasSuffix(p.Name, t.tag) && !slices.Contains(ids, p.ID) {
-				ids = append(ids, p.ID)
-			}
-		}
+		ids = append(ids, t.find(ctx, stderr)...)
 	}
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
+			defer cancel()
+			errs[i] = t.c.Profiles.Delete(ctx, id)
+		}()
+	}
+	wg.Wait()
 	var first error
-	for _, id := range ids {
-		err := t.c.Profiles.Delete(ctx, id)
+	for i, err := range errs {
 		if err == nil || errors.Is(err, fullstory.ErrNotFound) {
 			continue
 		}
-		fmt.Fprintf(stderr, "fullstory profiles try: could not delete the temporary profile %s (run: fullstory profiles delete %s): %v\n", id, id, err)
-		if first == nil {
-			first = err
+		if ctx.Err() != nil {
+			err = errors.New("interrupted")
 		}
+		fmt.Fprintf(stderr, "fullstory profiles try: could not delete a temporary profile (%s); run: fullstory profiles delete %s\n", errText(err), ids[i])
+		first = cmp.Or(first, err)
 	}
 	return first
+}
+
+// find returns the run's profiles that a create cut short left behind: the
+// ones whose names end in the run's tag.
+func (t *tempProfiles) find(ctx context.Context, stderr io.Writer) []fullstory.ProfileID {
+	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
+	defer cancel()
+	var found []fullstory.ProfileID
+	for p, err := range t.c.Profiles.All(ctx, nil) {
+		if err != nil {
+			fmt.Fprintf(stderr, "fullstory profiles try: could not look for a temporary profile named %q: %s\n", "... "+t.tag, errText(err))
+			break
+		}
+		if strings.HasSuffix(p.Name, t.tag) && !slices.Contains(t.ids, p.ID) {
+			found = append(found, p.ID)
+		}
+	}
+	return found
 }

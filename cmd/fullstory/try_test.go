@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
 )
 
 func TestTryReport(t *testing.T) {
@@ -141,7 +144,7 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 
 	done := make(chan result, 1)
 	go func() {
-		done <- runCLIContext(t, ctx, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"),
+		done <- runCLIContext(t, ctx, nil, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"),
 			"--against", filepath.Join(profilesDir, "concierge.json"), "--email", demoEmail, "--latest", "2")
 	}()
 	<-summarizing
@@ -176,7 +179,7 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 
 	done := make(chan result, 1)
 	go func() {
-		done <- runCLIContext(t, ctx, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "1")
+		done <- runCLIContext(t, ctx, nil, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "1")
 	}()
 	<-created
 	require.Len(t, profileIDs(t, srv), len(before)+1)
@@ -184,4 +187,134 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 	r := <-done
 	assert.Equal(t, exitAPI, r.code, r.stderr)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "a profile whose create was cut short must be found and deleted")
+}
+
+// TestTryOutKeepsFilesOnFailure runs a try that fails (the user has no
+// sessions) with --out naming an existing file, then a symlink: neither the
+// file, the link nor its target may be changed.
+func TestTryOutKeepsFilesOnFailure(t *testing.T) {
+	_, e := fakeEnv(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "report.md")
+	target := filepath.Join(dir, "target.md")
+	link := filepath.Join(dir, "link.md")
+	require.NoError(t, os.WriteFile(file, []byte("keep me"), 0o644))
+	require.NoError(t, os.WriteFile(target, []byte("keep me too"), 0o644))
+	require.NoError(t, os.Symlink(target, link))
+
+	for _, out := range []string{file, link} {
+		r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", "nobody@example.com", "--out", out)
+		requireFailure(t, r, exitAPI, "found no sessions")
+	}
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, "keep me", string(data))
+	got, err := os.Readlink(link)
+	require.NoError(t, err, "the link must still exist")
+	assert.Equal(t, target, got)
+	data, err = os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "keep me too", string(data))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 3, "no temporary file may be left behind")
+}
+
+// TestTryOutReplacesAFile checks that a successful try replaces an existing
+// report, keeping its mode, creates a new one for its owner only, and writes
+// to a file that is not a regular one (a device here) instead of replacing it.
+func TestTryOutReplacesAFile(t *testing.T) {
+	_, e := fakeEnv(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.md")
+	require.NoError(t, os.WriteFile(out, []byte("old report"), 0o640))
+	require.NoError(t, os.Chmod(out, 0o640))
+	args := []string{"profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "1"}
+
+	r := runCLI(t, e, append(args, "--out", out)...)
+	requireOK(t, r)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(data), "# Profile comparison"), string(data))
+	fi, err := os.Stat(out)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm())
+	fresh := filepath.Join(dir, "new.md")
+	r = runCLI(t, e, append(args, "--out", fresh)...)
+	requireOK(t, r)
+	fi, err = os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "summaries may name the user")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file may be left behind")
+
+	before, err := os.Stat(os.DevNull)
+	require.NoError(t, err)
+	require.False(t, before.Mode().IsRegular())
+	r = runCLI(t, e, append(args, "--out", os.DevNull)...)
+	requireOK(t, r)
+	after, err := os.Stat(os.DevNull)
+	require.NoError(t, err)
+	assert.Equal(t, before.Mode(), after.Mode(), "a device must be written to, not replaced")
+}
+
+func TestTryReportOfOneSession(t *testing.T) {
+	_, e := fakeEnv(t)
+	r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "1")
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, "\nThe latest session of one user, summarized with each profile.\n")
+}
+
+// TestTryCleanupDeletesEachOnItsOwn makes the deletion of one temporary
+// profile hang: the other is deleted anyway, and an interrupt (the first, or
+// a second one) makes the command return at once, saying how to delete what
+// is left.
+func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
+	for _, second := range []bool{false, true} {
+		t.Run(fmt.Sprintf("second=%v", second), func(t *testing.T) {
+			srv, _ := fakeEnv(t)
+			before := profileIDs(t, srv)
+			var hung atomic.Value // the path of the delete that hangs
+			deleted := make(chan struct{}, 1)
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodDelete {
+					if hung.CompareAndSwap(nil, r.URL.Path) {
+						<-r.Context().Done() // hang until the client gives up
+						return
+					}
+					srv.Handler().ServeHTTP(w, r)
+					deleted <- struct{}{}
+					return
+				}
+				srv.Handler().ServeHTTP(w, r)
+			}))
+			defer proxy.Close()
+			e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			abort := make(chan struct{})
+
+			done := make(chan result, 1)
+			go func() {
+				done <- runCLIContext(t, ctx, abort, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"),
+					"--against", filepath.Join(profilesDir, "sales.json"), "--email", demoEmail, "--latest", "1")
+			}()
+			select {
+			case <-deleted:
+			case r := <-done:
+				t.Fatalf("returned before deleting the other profile: %d %s", r.code, r.stderr)
+			}
+			if second {
+				close(abort)
+			} else {
+				cancel()
+			}
+			r := <-done
+			assert.Equal(t, exitAPI, r.code)
+			left := path.Base(hung.Load().(string))
+			assert.Contains(t, r.stderr, "could not delete a temporary profile (interrupted); run: fullstory profiles delete "+left+"\n")
+			assert.ElementsMatch(t, append(before, fullstory.ProfileID(left)), profileIDs(t, srv), "only the hung profile is left")
+		})
+	}
 }

@@ -54,7 +54,9 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	fake := fullstorytest.NewUnstartedServer() // served by srv below, not by a listener of its own
+	// Served by srv below, not by a listener of its own; it runs until
+	// Ctrl-C, so it keeps no log of the requests it answers.
+	fake := fullstorytest.NewUnstartedServer(fullstorytest.WithRequestLog(0))
 	defer fake.Close()
 	srv := &http.Server{Handler: fake.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)

@@ -105,96 +105,19 @@ func (c *schemaConverter) convert(js *jsonschema.Schema, depth int) (*Schema, er
 		return nil, fmt.Errorf("empty schema")
 	}
 	if js.Ref != "" {
-		target, err := resolveRef(js.Ref, c.root)
-		if err != nil {
-			return nil, err
-		}
-		s, err := c.convert(target, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		if js.Description != "" {
-			s.Description = js.Description
-		}
-		return s, nil
+		return c.convertRef(js, depth)
 	}
-
+	if len(js.AnyOf) > 0 {
+		return c.convertNullableAlternative(js, js.AnyOf, depth)
+	}
+	if len(js.OneOf) > 0 {
+		return c.convertNullableAlternative(js, js.OneOf, depth)
+	}
 	out := &Schema{Title: js.Title, Description: js.Description, Format: js.Format}
-	types := slices.Clone(js.Types)
-	if js.Type != "" {
-		types = append(types, js.Type)
+	var err error
+	if out.Type, out.Nullable, err = c.typeOf(js); err != nil {
+		return nil, err
 	}
-	// anyOf/oneOf of one type and null is how many tools spell "nullable".
-	for _, alts := range [][]*jsonschema.Schema{js.AnyOf, js.OneOf} {
-		if len(alts) == 0 {
-			continue
-		}
-		var other *jsonschema.Schema
-		for _, alt := range alts {
-			if alt != nil && (alt.Type == "null" || slices.Equal(alt.Types, []string{"null"})) {
-				out.Nullable = true
-			} else if other == nil {
-				other = alt
-			} else {
-				return nil, fmt.Errorf("anyOf/oneOf of several types is not supported")
-			}
-		}
-		if other == nil {
-			return nil, fmt.Errorf("anyOf/oneOf has only null")
-		}
-		s, err := c.convert(other, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		s.Nullable = s.Nullable || out.Nullable
-		if out.Description != "" {
-			s.Description = out.Description
-		}
-		return s, nil
-	}
-
-	var main []string
-	for _, t := range types {
-		if strings.EqualFold(t, "null") {
-			continue
-		}
-		main = append(main, t)
-	}
-	switch {
-	case len(main) > 1:
-		return nil, fmt.Errorf("a value of several types (%s) is not supported", strings.Join(main, ", "))
-	case len(main) == 0 && len(js.Enum) > 0:
-		main = []string{"string"}
-	case len(main) == 0 && len(js.Properties) > 0:
-		main = []string{"object"}
-	case len(main) == 0:
-		return nil, fmt.Errorf("a schema needs a type (an empty interface has none)")
-	}
-	if len(main) < len(types) && !(c.goSlices && strings.EqualFold(main[0], "array")) {
-		out.Nullable = true
-	}
-	switch strings.ToUpper(main[0]) {
-	case "STRING":
-		out.Type = TypeString
-	case "NUMBER":
-		out.Type = TypeNumber
-	case "INTEGER":
-		out.Type = TypeInteger
-	case "BOOLEAN":
-		out.Type = TypeBoolean
-	case "ARRAY":
-		out.Type = TypeArray
-	case "OBJECT":
-		out.Type = TypeObject
-	default:
-		return nil, fmt.Errorf("type %q is not one of string, number, integer, boolean, array, object", oneLine(main[0], 40))
-	}
-	if !out.Nullable && js.Extra != nil {
-		if n, ok := js.Extra["nullable"].(bool); ok {
-			out.Nullable = n
-		}
-	}
-
 	for _, e := range js.Enum {
 		s, ok := e.(string)
 		if !ok {
@@ -203,14 +126,12 @@ func (c *schemaConverter) convert(js *jsonschema.Schema, depth int) (*Schema, er
 		out.Enum = append(out.Enum, s)
 	}
 	if len(out.Enum) > 0 && out.Format == "" {
-		out.Format = "enum"
+		out.Format = "enum" // how Fullstory's examples mark an enum
 	}
 	if js.Items != nil {
-		items, err := c.convert(js.Items, depth+1)
-		if err != nil {
+		if out.Items, err = c.convert(js.Items, depth+1); err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
-		out.Items = items
 	}
 	if out.Type == TypeArray && out.Items == nil {
 		return nil, fmt.Errorf("an array needs items")
@@ -227,6 +148,88 @@ func (c *schemaConverter) convert(js *jsonschema.Schema, depth int) (*Schema, er
 	}
 	out.Required = slices.Clone(js.Required)
 	return out, nil
+}
+
+// convertRef converts the definition a $ref points to; a description next
+// to the $ref wins over the definition's.
+func (c *schemaConverter) convertRef(js *jsonschema.Schema, depth int) (*Schema, error) {
+	target, err := resolveRef(js.Ref, c.root)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.convert(target, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	if js.Description != "" {
+		s.Description = js.Description
+	}
+	return s, nil
+}
+
+// convertNullableAlternative converts an anyOf or oneOf of one schema and
+// null, which is how many tools spell "nullable"; other alternatives have no
+// equivalent in Fullstory's dialect.
+func (c *schemaConverter) convertNullableAlternative(js *jsonschema.Schema, alts []*jsonschema.Schema, depth int) (*Schema, error) {
+	var other *jsonschema.Schema
+	nullable := false
+	for _, alt := range alts {
+		switch {
+		case alt != nil && (alt.Type == "null" || slices.Equal(alt.Types, []string{"null"})):
+			nullable = true
+		case other == nil:
+			other = alt
+		default:
+			return nil, fmt.Errorf("anyOf/oneOf of several types is not supported")
+		}
+	}
+	if other == nil {
+		return nil, fmt.Errorf("anyOf/oneOf has only null")
+	}
+	s, err := c.convert(other, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	s.Nullable = s.Nullable || nullable
+	if js.Description != "" {
+		s.Description = js.Description
+	}
+	return s, nil
+}
+
+// typeOf returns the dialect's type of js and whether it is nullable: a
+// "null" among its types, or an OpenAPI-style "nullable": true.
+func (c *schemaConverter) typeOf(js *jsonschema.Schema) (SchemaType, bool, error) {
+	types := slices.Clone(js.Types)
+	if js.Type != "" {
+		types = append(types, js.Type)
+	}
+	var main []string
+	for _, t := range types {
+		if !strings.EqualFold(t, "null") {
+			main = append(main, t)
+		}
+	}
+	switch {
+	case len(main) > 1:
+		return "", false, fmt.Errorf("a value of several types (%s) is not supported", strings.Join(main, ", "))
+	case len(main) == 0 && len(js.Enum) > 0:
+		main = []string{"string"}
+	case len(main) == 0 && len(js.Properties) > 0:
+		main = []string{"object"}
+	case len(main) == 0:
+		return "", false, fmt.Errorf("a schema needs a type (an empty interface has none)")
+	}
+	nullable := len(main) < len(types) && !(c.goSlices && strings.EqualFold(main[0], "array"))
+	if n, ok := js.Extra["nullable"].(bool); ok && !nullable {
+		nullable = n
+	}
+	t := SchemaType(strings.ToUpper(main[0]))
+	switch t {
+	case TypeString, TypeNumber, TypeInteger, TypeBoolean, TypeArray, TypeObject:
+		return t, nullable, nil
+	}
+	return "", false, fmt.Errorf("type %q is not one of string, number, integer, boolean, array, object", oneLine(main[0], 40))
 }
 
 // resolveRef finds a local reference, "#/$defs/Name" or "#/definitions/Name".

@@ -18,7 +18,8 @@ type SummaryResult struct {
 // (default 4), and yields each result as it finishes with its index in ids.
 // One failed session does not stop the others: its result carries the error.
 // Breaking out of the loop cancels the summaries still running and returns
-// once every goroutine has ended. Every request of the Client shares one
+// once every worker has finished its work: no request is in flight and no
+// goroutine is left waiting. Every request of the Client shares one
 // pause after a 429 and the WithRateLimit limit, so a batch slows down
 // together instead of each request finding the limit by itself.
 func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, req *SummarizeRequest, opts ...Option) iter.Seq2[int, SummaryResult] {

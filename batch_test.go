@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,20 +21,30 @@ import (
 )
 
 // batchServer answers summaries with the session id in the text and fails
-// the sessions whose id holds "bad" at once. With a release channel, the
-// others wait for it (or for the request to end). It tracks how many
-// summaries run at once.
+// the sessions whose id holds "bad" at once. When it blocks, the others wait
+// for release (or for the request to end). It tracks how many summaries run
+// at once.
 type batchServer struct {
 	*httptest.Server
 	requests   atomic.Int64
 	inFlight   atomic.Int64
 	maxFlight  atomic.Int64
 	cancelSeen atomic.Int64
+
+	unblock     chan struct{}
+	releaseOnce sync.Once
 }
 
-func newBatchServer(t *testing.T, release chan struct{}) *batchServer {
+// newBatchServer starts a batchServer. When the test ends it releases the
+// blocked requests before it closes the server, whose Close waits for every
+// handler: a client that fails to cancel makes the test fail, not hang.
+func newBatchServer(t *testing.T, blocking bool) *batchServer {
 	t.Helper()
-	bs := &batchServer{}
+	bs := &batchServer{unblock: make(chan struct{})}
+	var release chan struct{}
+	if blocking {
+		release = bs.unblock
+	}
 	bs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bs.requests.Add(1)
 		n := bs.inFlight.Add(1)
@@ -59,7 +72,50 @@ func newBatchServer(t *testing.T, release chan struct{}) *batchServer {
 		fmt.Fprintf(w, `{"summary":"summary of %s"}`, id)
 	}))
 	t.Cleanup(bs.Close)
+	t.Cleanup(bs.release) // runs first: cleanups run last in, first out
 	return bs
+}
+
+// release lets the blocked requests answer; it may be called more than once.
+func (bs *batchServer) release() { bs.releaseOnce.Do(func() { close(bs.unblock) }) }
+
+// summarizeEachGoroutines returns the stacks of the goroutines that are
+// still at work in SessionsService.SummarizeEach: blocked in it, or
+// runnable somewhere below its own functions. A goroutine that is runnable
+// in one of its functions, or in the sync.WaitGroup call that announced its
+// end, is only returning: a WaitGroup wakes its waiter before the goroutine
+// is gone, so such a goroutine may outlive SummarizeEach by a few
+// instructions.
+func summarizeEachGoroutines() []string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	const ours = "(*SessionsService).SummarizeEach"
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		lines := strings.Split(g, "\n")
+		var funcs []string // the frames' functions, innermost first
+		for _, l := range lines[1:] {
+			if l != "" && !strings.HasPrefix(l, "\t") && !strings.HasPrefix(l, "created by ") {
+				funcs = append(funcs, l)
+			}
+		}
+		if !slices.ContainsFunc(funcs, func(f string) bool { return strings.Contains(f, ours) }) {
+			continue // not in SummarizeEach, at most started by it
+		}
+		runnable := strings.Contains(lines[0], "[runnable") || strings.Contains(lines[0], "[running")
+		if runnable && (strings.Contains(funcs[0], ours) || strings.HasPrefix(funcs[0], "sync.")) {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 func batchIDs(n int, bad ...int) []fullstory.SessionID {
@@ -74,13 +130,13 @@ func batchIDs(n int, bad ...int) []fullstory.SessionID {
 }
 
 func TestSummarizeEachYieldsEveryResultWithItsIndex(t *testing.T) {
-	bs := newBatchServer(t, nil)
+	bs := newBatchServer(t, false)
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(bs.URL), fullstory.WithRetryWait(time.Millisecond, time.Millisecond))
 	require.NoError(t, err)
 
 	ids := batchIDs(25, 3, 17)
 	seen := make(map[int]bool)
-	for i, res := range c.Sessions.SummarizeEach(context.Background(), ids, &fullstory.SummarizeRequest{Profile: "p"}, fullstory.WithConcurrency(5)) {
+	for i, res := range c.Sessions.SummarizeEach(boundedContext(t, 5*time.Second), ids, &fullstory.SummarizeRequest{Profile: "p"}, fullstory.WithConcurrency(5)) {
 		require.False(t, seen[i], "index %d yielded twice", i)
 		seen[i] = true
 		assert.Equal(t, ids[i], res.ID)
@@ -98,39 +154,49 @@ func TestSummarizeEachYieldsEveryResultWithItsIndex(t *testing.T) {
 }
 
 func TestSummarizeEachDefaultConcurrencyIsFour(t *testing.T) {
-	release := make(chan struct{})
-	bs := newBatchServer(t, release)
+	bs := newBatchServer(t, true)
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(bs.URL))
 	require.NoError(t, err)
+	ctx := boundedContext(t, 5*time.Second)
 
-	done := make(chan int)
+	done := make(chan int, 1)
 	go func() {
 		n := 0
-		for range c.Sessions.SummarizeEach(context.Background(), batchIDs(12), nil) {
+		for range c.Sessions.SummarizeEach(ctx, batchIDs(12), nil) {
 			n++
 		}
 		done <- n
 	}()
 	require.Eventually(t, func() bool { return bs.inFlight.Load() == 4 }, 5*time.Second, time.Millisecond)
-	close(release)
-	assert.Equal(t, 12, <-done)
+	bs.release()
+	select {
+	case n := <-done:
+		assert.Equal(t, 12, n)
+	case <-ctx.Done():
+		t.Fatal("SummarizeEach did not finish")
+	}
 	assert.EqualValues(t, 4, bs.maxFlight.Load())
 }
 
 func TestSummarizeEachBreakCancelsTheRest(t *testing.T) {
-	bs := newBatchServer(t, make(chan struct{})) // never released
+	bs := newBatchServer(t, true) // released only when the test ends
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(bs.URL))
 	require.NoError(t, err)
+	ctx := boundedContext(t, 5*time.Second)
 
 	ids := batchIDs(100, 0) // index 0 fails at once, the others block
 	got := 0
-	for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(8)) {
+	for _, res := range c.Sessions.SummarizeEach(ctx, ids, nil, fullstory.WithConcurrency(8)) {
 		got++
 		require.ErrorIs(t, res.Err, fullstory.ErrNotFound)
+		// Break once the other workers' summaries have reached the server.
+		require.Eventually(t, func() bool { return bs.inFlight.Load() >= 7 }, 5*time.Second, time.Millisecond)
 		break
 	}
-	// The loop returned, so every worker has ended (goleak checks it at
-	// exit) and the blocked summaries were cancelled, not left to finish.
+	// The loop returned, so every worker has ended and the blocked summaries
+	// were cancelled, not left to finish.
+	assert.Empty(t, summarizeEachGoroutines(), "SummarizeEach returned before its goroutines ended")
+	assert.NoError(t, ctx.Err(), "the break waited for the context's deadline instead of cancelling")
 	assert.Equal(t, 1, got)
 	assert.LessOrEqual(t, bs.requests.Load(), int64(9), "no new summaries may start after the break")
 	require.Eventually(t, func() bool { return bs.inFlight.Load() == 0 }, 5*time.Second, time.Millisecond)
@@ -138,14 +204,20 @@ func TestSummarizeEachBreakCancelsTheRest(t *testing.T) {
 }
 
 func TestSummarizeEachCallerCancelYieldsContextErrors(t *testing.T) {
-	bs := newBatchServer(t, make(chan struct{}))
+	bs := newBatchServer(t, true)
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(bs.URL))
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(boundedContext(t, 5*time.Second))
+	defer cancel()
 	go func() {
+		// Until two summaries run at once, or the test's deadline.
 		for bs.inFlight.Load() < 2 {
-			time.Sleep(time.Millisecond)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Millisecond):
+			}
 		}
 		cancel()
 	}()
@@ -155,19 +227,50 @@ func TestSummarizeEachCallerCancelYieldsContextErrors(t *testing.T) {
 		assert.ErrorIs(t, res.Err, context.Canceled)
 	}
 	assert.Equal(t, 10, n, "every id gets a result when the caller cancels")
+	assert.Empty(t, summarizeEachGoroutines(), "SummarizeEach returned before its goroutines ended")
 }
 
 func TestSummarizeEachBadOption(t *testing.T) {
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL("http://127.0.0.1:1"))
 	require.NoError(t, err)
 	n := 0
-	for _, res := range c.Sessions.SummarizeEach(context.Background(), batchIDs(3), nil, fullstory.WithConcurrency(0)) {
+	ctx := boundedContext(t, 5*time.Second)
+	for _, res := range c.Sessions.SummarizeEach(ctx, batchIDs(3), nil, fullstory.WithConcurrency(0)) {
 		n++
 		var ve *fullstory.ValidationError
 		assert.True(t, errors.As(res.Err, &ve))
 	}
 	assert.Equal(t, 3, n)
-	for range c.Sessions.SummarizeEach(context.Background(), nil, nil) {
+	for range c.Sessions.SummarizeEach(ctx, nil, nil) {
 		t.Fatal("no ids, no results")
 	}
+}
+
+// Breaking out while every worker is waiting to hand over a result (all
+// the summaries fail at once and the results channel is full) still ends
+// every worker before SummarizeEach returns.
+func TestSummarizeEachBreakWhileWorkersWaitToSend(t *testing.T) {
+	bs := newBatchServer(t, false)
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(bs.URL))
+	require.NoError(t, err)
+	ctx := boundedContext(t, 5*time.Second)
+
+	bad := make([]int, 64)
+	for i := range bad {
+		bad[i] = i
+	}
+	ids := batchIDs(64, bad...)
+	first := true
+	for _, res := range c.Sessions.SummarizeEach(ctx, ids, nil, fullstory.WithConcurrency(4)) {
+		require.ErrorIs(t, res.Err, fullstory.ErrNotFound)
+		if first {
+			// Let the others fill the results channel and block on it.
+			require.Eventually(t, func() bool { return bs.requests.Load() >= 8 }, 5*time.Second, time.Millisecond)
+			first = false
+			continue
+		}
+		break
+	}
+	assert.Empty(t, summarizeEachGoroutines(), "SummarizeEach returned before its goroutines ended")
+	assert.Less(t, bs.requests.Load(), int64(64), "the break did not stop the batch")
 }

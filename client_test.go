@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -450,6 +452,41 @@ func TestInvalidSuccessResponses(t *testing.T) {
 			_, isAPI := errorsAsAPI(err)
 			assert.False(t, isAPI, "a 200 is not an APIError")
 			assert.Equal(t, 1, ws.hits())
+		})
+	}
+}
+
+// A transport error's URL keeps the path but loses the query, which holds
+// the email or uid of a session list, in the text and in the *url.Error.
+func TestTransportErrorURLHasNoQuery(t *testing.T) {
+	for name, o := range map[string]*fullstory.ListSessionsOptions{
+		"email": {Email: "jane@doe.com", Limit: 10},
+		"uid":   {UID: "user-4711", Limit: 10},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := wireClientAt(t, closedListenerURL(t), fullstory.WithMaxRetries(1))
+
+			_, err := c.Sessions.List(boundedContext(t, 5*time.Second), o)
+			require.Error(t, err)
+			_, isAPI := errorsAsAPI(err)
+			require.False(t, isAPI, "connection refused is not an API error: %v", err)
+			msg := err.Error()
+			assert.Contains(t, msg, "/sessions/v2")
+			for _, part := range []string{"?", "email=", "uid=", "limit=", "jane", "user-4711"} {
+				assert.NotContains(t, msg, part)
+			}
+
+			var ue *url.Error
+			require.ErrorAs(t, err, &ue)
+			assert.NotContains(t, ue.URL, "?")
+			u, perr := url.Parse(ue.URL)
+			require.NoError(t, perr)
+			assert.Empty(t, u.RawQuery)
+			assert.False(t, u.ForceQuery)
+			assert.Equal(t, "/sessions/v2", u.Path)
+			var op *net.OpError
+			require.ErrorAs(t, err, &op, "the cause is still in the chain")
+			assert.Equal(t, "dial", op.Op)
 		})
 	}
 }

@@ -26,16 +26,13 @@ func TestRetryAfterPausesTheWholeClient(t *testing.T) {
 		limitedTo time.Time
 		n429, n   atomic.Int64
 	)
-	first := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		mu.Lock()
 		defer mu.Unlock()
 		now := time.Now()
 		if n429.Load() == 0 || now.Before(limitedTo) {
-			if n429.Add(1) == 1 {
-				defer close(first)
-			}
+			n429.Add(1)
 			limitedTo = now.Add(time.Second)
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
@@ -45,19 +42,27 @@ func TestRetryAfterPausesTheWholeClient(t *testing.T) {
 		fmt.Fprint(w, `{"sessions":[]}`)
 	}))
 	defer srv.Close()
-	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	logs := newLogRecorder()
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond),
+		fullstory.WithLogger(logs.logger()))
 	require.NoError(t, err)
+	ctx := boundedContext(t, 10*time.Second)
 
 	list := func() error {
-		_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{UID: "u"})
+		_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"})
 		return err
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 6)
 	wg.Add(1)
 	go func() { defer wg.Done(); errs <- list() }()
-	<-first // the Client has seen the 429 (the response is being written)
-	time.Sleep(20 * time.Millisecond)
+	// The attempt's Debug record is written after the Gate has taken the
+	// pause, so from here on every attempt of the Client waits.
+	select {
+	case <-logs.seen(isAttemptRecord(http.StatusTooManyRequests)):
+	case <-ctx.Done():
+		t.Fatal("the first call never logged its 429")
+	}
 	for range 5 {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- list() }()
@@ -109,13 +114,14 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 	for i := range ids {
 		ids[i] = fullstory.NewSessionID("u", fmt.Sprint(i))
 	}
-	for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(30)) {
+	ctx := boundedContext(t, 10*time.Second)
+	for _, res := range c.Sessions.SummarizeEach(ctx, ids, nil, fullstory.WithConcurrency(30)) {
 		require.NoError(t, res.Err)
 	}
 	assert.EqualValues(t, 30, ok.Load())
 	assert.Zero(t, n429.Load(), "the client-side limit let requests through faster than it should")
 
-	_, err = c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithRateLimit(1, 1))
+	_, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithRateLimit(1, 1))
 	assert.ErrorIs(t, err, fullstory.ErrInvalidArgument, "WithRateLimit is a Client option")
 }
 
@@ -142,13 +148,14 @@ func TestConcurrentCallersReuseConnections(t *testing.T) {
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 
+	ctx := boundedContext(t, 10*time.Second)
 	var wg sync.WaitGroup
 	wg.Add(callers)
 	for range callers {
 		go func() {
 			defer wg.Done()
 			for range calls {
-				_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: "a@b.c"})
+				_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "a@b.c"})
 				assert.NoError(t, err)
 			}
 		}()
@@ -156,4 +163,35 @@ func TestConcurrentCallersReuseConnections(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d callers x %d calls opened %d connections", callers, calls, newConns.Load())
 	assert.LessOrEqual(t, newConns.Load(), int64(2*callers), "connections were opened and dropped instead of reused")
+}
+
+// A 429 whose Retry-After outlasts the caller's deadline is returned at
+// once; the pause it starts is still taken by the Client, so the next call
+// under a deadline that ends during the pause sends nothing and returns at
+// once, as rate limited, instead of waiting out its context.
+func TestPauseBeyondTheDeadlineReturnsAtOnce(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "30"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	c := wireClient(t, ws, fullstory.WithMaxRetryAfter(time.Minute)) // the 30s pause is taken, not refused
+
+	// The deadlines are far longer than a prompt return and far shorter
+	// than the pause: a call that waits for its context fails the test.
+	ctx := boundedContext(t, 3*time.Second)
+	_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"})
+	ae := requireAPIError(t, err)
+	assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
+	assert.Equal(t, 30*time.Second, ae.RetryAfter)
+	assert.Equal(t, 1, ae.Attempts)
+	assert.NoError(t, ctx.Err(), "the first call waited for its deadline")
+	require.Equal(t, 1, ws.hits())
+
+	ctx2 := boundedContext(t, 3*time.Second)
+	_, err = c.Sessions.List(ctx2, &fullstory.ListSessionsOptions{UID: "u"})
+	require.Error(t, err, "the second call went through the Client's pause")
+	assert.NoError(t, ctx2.Err(), "the second call waited for its deadline instead of returning at once")
+	assert.Equal(t, 1, ws.hits(), "the second call sent a request during the pause")
+	assert.ErrorIs(t, err, fullstory.ErrRateLimited)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded)
 }

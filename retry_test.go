@@ -52,7 +52,7 @@ func TestRetryMatrixWhenEveryAttemptFails(t *testing.T) {
 				ws := newTestServer(t, wireReplies(wireStatusError(status)))
 				c := wireClient(t, ws, fullstory.WithMaxRetries(maxRetries))
 
-				err := v.call(context.Background(), c, v.opts...)
+				err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
 				want := 1
 				if wireRetried(v.class, status) {
 					want = maxRetries + 1
@@ -78,7 +78,7 @@ func TestRetryMatrixRecovers(t *testing.T) {
 				ws := newTestServer(t, wireReplies(wireStatusError(status), wireStatusError(status), wireJSON(http.StatusOK, v.okBody)))
 				c := wireClient(t, ws)
 
-				require.NoError(t, v.call(context.Background(), c, v.opts...))
+				require.NoError(t, v.call(boundedContext(t, 5*time.Second), c, v.opts...))
 				reqs := ws.requests()
 				require.Len(t, reqs, 3)
 				for i, r := range reqs[1:] {
@@ -99,7 +99,7 @@ func TestRetryOnConnectionRefused(t *testing.T) {
 			ac := newAttemptCounter(t)
 			c := wireClientAt(t, closedListenerURL(t), fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2))
 
-			err := v.call(context.Background(), c, v.opts...)
+			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
 			require.Error(t, err)
 			_, isAPI := errorsAsAPI(err)
 			assert.False(t, isAPI)
@@ -116,7 +116,7 @@ func TestRetryOnPerAttemptTimeout(t *testing.T) {
 			ac := newAttemptCounter(t)
 			c := wireClient(t, ws, fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2), fullstory.WithTimeout(50*time.Millisecond))
 
-			err := v.call(context.Background(), c, v.opts...)
+			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
 			require.Error(t, err)
 			want := 1 // a summary may have spent an Activation; a write may have happened
 			if v.class == "read" {
@@ -137,14 +137,17 @@ func TestRetryAfterSecondsIsHonoured(t *testing.T) {
 		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "1"}},
 		wireJSON(http.StatusOK, `{"summary":"done"}`),
 	))
-	c := wireClient(t, ws) // backoff alone would wait at most 2ms
+	logs := newLogRecorder()
+	c := wireClient(t, ws, fullstory.WithLogger(logs.logger())) // backoff alone would wait at most 2ms
 
-	start := time.Now()
-	sum, err := c.Sessions.Summarize(context.Background(), quickStartSessionID, nil)
+	sum, err := c.Sessions.Summarize(boundedContext(t, 5*time.Second), quickStartSessionID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "done", sum.Text)
 	assert.Equal(t, 2, ws.hits())
-	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After: 1 was not waited for")
+	retries := logs.at(slog.LevelInfo)
+	require.Len(t, retries, 1, "%v", logs.records())
+	assert.Equal(t, time.Second, logDuration(t, retries[0], "wait"), "Retry-After: 1 was not what the client waited for")
+	assert.Len(t, logs.at(slog.LevelDebug), 2)
 }
 
 func TestRetryAfterOn503IsHonoured(t *testing.T) {
@@ -154,7 +157,7 @@ func TestRetryAfterOn503IsHonoured(t *testing.T) {
 	))
 	c := wireClient(t, ws)
 
-	_, err := c.Sessions.Events(context.Background(), quickStartSessionID)
+	_, err := c.Sessions.Events(boundedContext(t, 5*time.Second), quickStartSessionID)
 	require.NoError(t, err)
 	assert.Equal(t, 2, ws.hits())
 }
@@ -167,7 +170,7 @@ func TestRetryAfterAsAnHTTPDate(t *testing.T) {
 		))
 		c := wireClient(t, ws)
 
-		id, err := c.Profiles.Create(context.Background(), supportAssistant())
+		id, err := c.Profiles.Create(boundedContext(t, 5*time.Second), supportAssistant())
 		require.NoError(t, err)
 		assert.Equal(t, fullstory.ProfileID("p1"), id)
 		assert.Equal(t, 2, ws.hits())
@@ -181,7 +184,7 @@ func TestRetryAfterAsAnHTTPDate(t *testing.T) {
 		))
 		c := wireClient(t, ws) // the default cap is 60s
 
-		_, err := c.Profiles.List(context.Background(), nil)
+		_, err := c.Profiles.List(boundedContext(t, 5*time.Second), nil)
 		ae := requireAPIError(t, err)
 		assert.Equal(t, 1, ae.Attempts)
 		assert.Equal(t, 1, ws.hits())
@@ -199,7 +202,7 @@ func TestRetryAfterAboveTheCapReturnsAtOnce(t *testing.T) {
 			))
 			c := wireClient(t, ws, fullstory.WithMaxRetryAfter(time.Second))
 
-			err := v.call(context.Background(), c, v.opts...)
+			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
 			ae := requireAPIError(t, err)
 			assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
 			assert.Equal(t, 2*time.Second, ae.RetryAfter)
@@ -212,11 +215,12 @@ func TestRetryAfterAboveTheCapReturnsAtOnce(t *testing.T) {
 }
 
 func TestCancelDuringBackoffReturnsTheLastResponse(t *testing.T) {
+	// The deadline is after the Retry-After, so the client starts to wait.
 	ws := newTestServer(t, wireReplies(
-		wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"try later"}`, Header: map[string]string{"Retry-After": "30"}},
+		wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"try later"}`, Header: map[string]string{"Retry-After": "5"}},
 		wireJSON(http.StatusOK, `{"summary":"too late"}`),
 	))
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(boundedContext(t, 10*time.Second))
 	defer cancel()
 	var retries atomic.Int64
 	logger := slog.New(wireCancelOnRetry{cancel: cancel, seen: &retries})
@@ -251,8 +255,7 @@ func TestDeadlineShorterThanTheNextWait(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ws := newTestServer(t, wireReplies(tc.reply, wireJSON(http.StatusOK, `{"events":[]}`)))
 			c := wireClient(t, ws, tc.opts...)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
+			ctx := boundedContext(t, 10*time.Second)
 
 			_, err := c.Sessions.Events(ctx, quickStartSessionID)
 			ae := requireAPIError(t, err)
@@ -274,7 +277,7 @@ func TestRetriesSendTheSameBodyBytes(t *testing.T) {
 	))
 	c := wireClient(t, ws, fullstory.WithMaxRetries(3))
 
-	_, err := c.Sessions.Summarize(context.Background(), quickStartSessionID, &fullstory.SummarizeRequest{
+	_, err := c.Sessions.Summarize(boundedContext(t, 5*time.Second), quickStartSessionID, &fullstory.SummarizeRequest{
 		Profile:   "p1",
 		Overrides: &fullstory.ProfileConfig{LLM: &fullstory.LLMConfig{PrePrompt: "Be brief <3", Temperature: fullstory.Ptr(0.0)}},
 	})
@@ -294,7 +297,7 @@ func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
 			ws := newTestServer(t, wireReplies(wireStatusError(http.StatusTooManyRequests), wireJSON(http.StatusOK, v.okBody)))
 			c := wireClient(t, ws, fullstory.WithMaxRetries(0))
 
-			ae := requireAPIError(t, v.call(context.Background(), c, v.opts...))
+			ae := requireAPIError(t, v.call(boundedContext(t, 5*time.Second), c, v.opts...))
 			assert.Equal(t, 1, ae.Attempts)
 			assert.Equal(t, 1, ws.hits())
 		})
@@ -304,7 +307,7 @@ func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
 		ws := newTestServer(t, wireReplies(wireStatusError(http.StatusInternalServerError)))
 		c := wireClient(t, ws, fullstory.WithMaxRetries(5))
 
-		_, err := c.Profiles.Get(context.Background(), "p1", fullstory.WithMaxRetries(0))
+		_, err := c.Profiles.Get(boundedContext(t, 5*time.Second), "p1", fullstory.WithMaxRetries(0))
 		ae := requireAPIError(t, err)
 		assert.Equal(t, 1, ae.Attempts)
 		assert.Equal(t, 1, ws.hits())
@@ -315,7 +318,7 @@ func TestFinalFailureAfterTheDefaultRetries(t *testing.T) {
 	ws := newTestServer(t, wireReplies(wireStatusError(http.StatusServiceUnavailable)))
 	c := wireClient(t, ws) // default: 3 retries
 
-	_, err := c.Profiles.List(context.Background(), nil)
+	_, err := c.Profiles.List(boundedContext(t, 5*time.Second), nil)
 	ae := requireAPIError(t, err)
 	assert.Equal(t, 4, ae.Attempts)
 	assert.Equal(t, 4, ws.hits())
@@ -327,11 +330,20 @@ func TestFinalFailureAfterTheDefaultRetries(t *testing.T) {
 func TestCancelledContextSendsNothing(t *testing.T) {
 	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p1"}`)))
 	c := wireClient(t, ws)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(boundedContext(t, 5*time.Second))
 	cancel()
 
 	_, err := c.Profiles.Get(ctx, "p1")
 	require.ErrorIs(t, err, context.Canceled)
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Equal(t, 0, ws.hits())
+}
+
+// boundedContext returns a context that ends after d or with the test, so
+// that a call which would hang makes the test fail instead.
+func boundedContext(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
 }

@@ -3,6 +3,7 @@ package fullstorytest
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -54,7 +55,30 @@ func (s *Server) getProfile(id fullstory.ProfileID) *response {
 	if p == nil {
 		return notFound("profile %q not found", id)
 	}
-	return jsonResponse(http.StatusOK, p.profile)
+	return jsonResponse(http.StatusOK, apiProfile(&p.profile))
+}
+
+// apiProfile returns p as the API writes it. Its backend writes proto3 JSON,
+// where int64 fields are strings: "duration_limit_ms": "90000". The library
+// sends a number, which the API accepts too, so the fake rewrites the field
+// and the clients tested on it meet the form the API answers with.
+func apiProfile(p *fullstory.Profile) any {
+	if p.Slice == nil || p.Slice.DurationLimit == 0 {
+		return p
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return p
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return p
+	}
+	cfg, _ := m["configuration"].(map[string]any)
+	if sl, ok := cfg["slice"].(map[string]any); ok {
+		sl["duration_limit_ms"] = strconv.FormatInt(p.Slice.DurationLimit.Milliseconds(), 10)
+	}
+	return m
 }
 
 // updateProfile replaces the profile with the body. Whether the API replaces
@@ -121,9 +145,12 @@ func (s *Server) listProfiles(q url.Values) *response {
 	s.mu.Unlock()
 	slices.SortFunc(all, func(a, b *storedProfile) int { return a.seq - b.seq })
 
-	page := fullstory.ProfilePage{Profiles: []*fullstory.Profile{}}
+	page := struct {
+		Profiles      []any  `json:"profiles"`
+		NextPageToken string `json:"next_pagination_token,omitempty"`
+	}{Profiles: []any{}}
 	for _, p := range all[:min(limit, len(all))] {
-		page.Profiles = append(page.Profiles, &p.profile)
+		page.Profiles = append(page.Profiles, apiProfile(&p.profile))
 	}
 	if len(all) > limit {
 		page.NextPageToken = pageToken(all[limit-1].seq)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,6 +113,33 @@ func TestPromptsWrittenAsTheyAre(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", uri, resp.Body)
 		assert.Contains(t, string(resp.Body), prompt, uri)
 	}
+}
+
+// Get and list write int64 fields as the API's proto3 JSON does, as
+// strings, and the client reads them back.
+func TestProfileDurationLimitWrittenAsAString(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	req := supportProfile()
+	req.Slice.DurationLimit = 90 * time.Second
+	req.LLM.PrePrompt = "<b>Tom & Jerry</b>"
+	id, err := c.Profiles.Create(t.Context(), req)
+	require.NoError(t, err)
+
+	for _, uri := range []string{"/v2/visit_profile/" + string(id), "/v2/visit_profile"} {
+		resp := raw(t, srv, "GET", uri, "")
+		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", uri, resp.Body)
+		assert.Contains(t, string(resp.Body), `"duration_limit_ms":"90000"`, uri)
+		assert.Contains(t, string(resp.Body), `"event_limit":200`, uri)
+		assert.Contains(t, string(resp.Body), req.LLM.PrePrompt, uri)
+	}
+	got, err := c.Profiles.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, req.ProfileConfig, got.ProfileConfig)
+	page, err := c.Profiles.List(t.Context(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Profiles, 1)
+	assert.Equal(t, req.ProfileConfig, page.Profiles[0].ProfileConfig)
 }
 
 func TestProfilePagination(t *testing.T) {

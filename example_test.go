@@ -167,6 +167,51 @@ func ExampleSessionsService_Summarize() {
 	// Outcome: abandoned: items were added to the cart and checkout started, but no Order Completed event followed
 }
 
+func ExampleSessionsService_SummarizeEach() {
+	srv := fullstorytest.NewServer()
+	defer srv.Close()
+	// For a batch, tell the Client the rate you are allowed: every request
+	// of the Client then waits its turn instead of running into 429s.
+	client := srv.Client(fullstory.WithRateLimit(50, 5))
+	ctx := context.Background()
+
+	sessions, err := client.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: "jane@doe.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ids := []fullstory.SessionID{fullstory.NewSessionID("42", "404")} // a session that does not exist
+	for _, s := range sessions {
+		ids = append(ids, s.ID())
+	}
+
+	// Results arrive as they finish; i is the index in ids. One failed
+	// session does not stop the others.
+	goals := make([]string, len(ids))
+	for i, res := range client.Sessions.SummarizeEach(ctx, ids, nil, fullstory.WithConcurrency(2)) {
+		switch {
+		case errors.Is(res.Err, fullstory.ErrNotFound):
+			goals[i] = "not found"
+		case res.Err != nil:
+			log.Fatal(res.Err)
+		default:
+			for line := range strings.Lines(res.Summary.Text) {
+				if o, ok := strings.CutPrefix(line, "Goal: "); ok {
+					goals[i] = strings.TrimSpace(o)
+				}
+			}
+		}
+	}
+	for i, o := range goals {
+		fmt.Printf("%s: %s\n", ids[i], o)
+	}
+	// Output:
+	// 42:404: not found
+	// 6973903723107198876:5156932900183134039: buy Aurora Nights Tour at Riverside Arena on 2025-08-15 (4 × VIP Floor)
+	// 6973903723107198876:7595300836794220845: find help with payment errors: card declined
+	// 6973903723107198876:4411930485526710043: compare pricing and packages
+	// 6973903723107198876:3120457789912365508: buy Jazz in the Park at Zilker Park on 2025-07-04 (2 × General admission)
+}
+
 func ExampleSummarizeAs() {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()

@@ -28,8 +28,14 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("%w: over the %d MiB limit", ErrBodyTooLarge, limit>>20)
 		}
 		if len(b) == cap(b) {
-			// Double, so that reading n bytes copies about n bytes in all.
-			grown := make([]byte, len(b), 2*cap(b))
+			// Double, so that reading n bytes copies about n bytes in all,
+			// but never past the one byte over the limit that proves a body
+			// too large: a 32 MiB limit never takes a 64 MiB buffer.
+			newCap := 2 * cap(b)
+			if limit > 0 && int64(newCap) >= limit {
+				newCap = int(limit + 1)
+			}
+			grown := make([]byte, len(b), newCap)
 			copy(grown, b)
 			b = grown
 		}

@@ -68,7 +68,7 @@ func apiProfile(p *fullstory.Profile) any {
 	}
 	data, err := json.Marshal(p)
 	if err != nil {
-		return p
+		return p // for jsonResponse to fail on and answer 500
 	}
 	var m map[string]any
 	if err := json.Unmarshal(data, &m); err != nil {

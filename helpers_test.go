@@ -203,6 +203,15 @@ func newBlockingServer(t *testing.T) *wireServer {
 	return ws
 }
 
+// boundedContext returns a context that ends after d or with the test, so
+// that a call which would hang makes the test fail instead.
+func boundedContext(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // closedListenerURL returns the URL of a port on 127.0.0.1 that was just
 // closed, so connecting to it is refused.
 func closedListenerURL(t *testing.T) string {

@@ -338,12 +338,3 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Equal(t, 0, ws.hits())
 }
-
-// boundedContext returns a context that ends after d or with the test, so
-// that a call which would hang makes the test fail instead.
-func boundedContext(t *testing.T, d time.Duration) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}

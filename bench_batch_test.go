@@ -41,7 +41,7 @@ func BenchmarkSummarizeEachRateLimited(b *testing.B) {
 		{"retry-after-only", []fullstory.Option{fullstory.WithMaxRetries(20)}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			fake := fullstorytest.NewUnstartedServer(fullstorytest.WithRateLimit(rate, 10), fullstorytest.WithRequestLog(0))
+			fake := fullstorytest.NewUnstartedServer(fullstorytest.WithThrottle(rate, 10), fullstorytest.WithRequestLog(0))
 			var requests, n429 atomic.Int64
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)

@@ -36,18 +36,18 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 
 // EventSource is where an event came from.
 type EventSource struct {
-	UserAgent       *UserAgent `json:"user_agent,omitempty"`
-	URL             *EventURL  `json:"url,omitempty"`
-	InitialReferrer string     `json:"initial_referrer,omitempty"`
+	Browser         *BrowserInfo `json:"user_agent,omitempty"`
+	URL             *EventURL    `json:"url,omitempty"`
+	InitialReferrer string       `json:"initial_referrer,omitempty"`
 }
 
-// UserAgent describes the browser or app of an event.
-type UserAgent struct {
+// BrowserInfo describes the browser or app of an event.
+type BrowserInfo struct {
 	Raw             string `json:"raw_user_agent,omitempty"`
 	Device          string `json:"device,omitempty"`
 	OperatingSystem string `json:"operating_system,omitempty"`
-	Browser         string `json:"browser,omitempty"`
-	BrowserVersion  string `json:"browser_version,omitempty"`
+	Name            string `json:"browser,omitempty"`
+	Version         string `json:"browser_version,omitempty"`
 }
 
 // EventURL is the page an event happened on.

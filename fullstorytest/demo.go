@@ -42,9 +42,9 @@ const demoSite = "https://tickets.example.com"
 
 // demoSessions returns the demo data: Jane Doe's four sessions and a
 // business customer's session with organization context. Times are fixed.
-func demoSessions() []Session {
-	jane := func(sessionID string, created int64, events []at) Session {
-		return Session{
+func demoSessions() []RecordedSession {
+	jane := func(sessionID string, created int64, events []at) RecordedSession {
+		return RecordedSession{
 			UserID:      DemoUserID,
 			SessionID:   sessionID,
 			UID:         DemoUID,
@@ -64,7 +64,7 @@ func demoSessions() []Session {
 			Events: timed(time.Unix(created, 0), events),
 		}
 	}
-	sam := Session{
+	sam := RecordedSession{
 		UserID:      "5280114637718930021",
 		SessionID:   "8812004519375520646",
 		UID:         "sam-lee",
@@ -76,7 +76,7 @@ func demoSessions() []Session {
 		Org:         &fullstory.OrgContext{OrgID: "acme", Name: "Acme Corp", Industry: "Software", Domain: "acme.example", Country: "US"},
 		Events:      timed(time.Unix(1750860180, 0), corporateEvents()),
 	}
-	return []Session{
+	return []RecordedSession{
 		jane("5156932900183134039", 1750978914, checkoutEvents()),
 		jane("7595300836794220845", 1750971633, supportEvents()),
 		jane("4411930485526710043", 1750435925, salesEvents()),
@@ -89,14 +89,14 @@ func demoSessions() []Session {
 // the offsets into times.
 type at struct {
 	offset time.Duration
-	Event
+	RecordedEvent
 }
 
-func timed(start time.Time, events []at) []Event {
-	out := make([]Event, len(events))
+func timed(start time.Time, events []at) []RecordedEvent {
+	out := make([]RecordedEvent, len(events))
 	for i, e := range events {
 		e.Time = start.Add(e.offset).UTC()
-		out[i] = e.Event
+		out[i] = e.RecordedEvent
 	}
 	return out
 }
@@ -106,114 +106,114 @@ func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second
 func checkoutEvents() []at {
 	const event = demoSite + "/events/aurora-nights-tour-riverside-arena-2025-08-15"
 	return []at{
-		{0, Event{Type: fullstory.EventNavigate, URL: demoSite + "/", Title: "Tickets Example – Live events near you"}},
-		{sec(12), Event{Type: fullstory.EventInputChange, Target: "input#search", Text: "Aurora Nights"}},
-		{sec(15), Event{Type: fullstory.EventClick, Target: "button.search-submit", Text: "Search"}},
-		{sec(18), Event{Type: fullstory.EventNavigate, URL: event, Title: "Aurora Nights Tour – Riverside Arena – Aug 15, 2025"}},
-		{sec(25), Event{Type: fullstory.EventElementSeen, Target: "div.low-inventory-banner", Text: "Only 6 VIP Floor seats left"}},
-		{sec(40), Event{Type: fullstory.EventClick, Target: "button.ticket-tier[data-tier=vip-floor]", Text: "VIP Floor – $450"}},
-		{sec(48), Event{Type: fullstory.EventInputChange, Target: "select#quantity", Text: "4"}},
-		{sec(55), Event{Type: fullstory.EventClick, Target: "button#add-to-cart", Text: "Add to cart"}},
-		{sec(56), Event{Type: "Added to Cart", Properties: map[string]any{
+		{0, RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/", Title: "Tickets Example – Live events near you"}},
+		{sec(12), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#search", Text: "Aurora Nights"}},
+		{sec(15), RecordedEvent{Type: fullstory.EventClick, Target: "button.search-submit", Text: "Search"}},
+		{sec(18), RecordedEvent{Type: fullstory.EventNavigate, URL: event, Title: "Aurora Nights Tour – Riverside Arena – Aug 15, 2025"}},
+		{sec(25), RecordedEvent{Type: fullstory.EventElementSeen, Target: "div.low-inventory-banner", Text: "Only 6 VIP Floor seats left"}},
+		{sec(40), RecordedEvent{Type: fullstory.EventClick, Target: "button.ticket-tier[data-tier=vip-floor]", Text: "VIP Floor – $450"}},
+		{sec(48), RecordedEvent{Type: fullstory.EventInputChange, Target: "select#quantity", Text: "4"}},
+		{sec(55), RecordedEvent{Type: fullstory.EventClick, Target: "button#add-to-cart", Text: "Add to cart"}},
+		{sec(56), RecordedEvent{Type: "Added to Cart", Properties: map[string]any{
 			"event_name": "Aurora Nights Tour", "venue": "Riverside Arena", "event_date": "2025-08-15",
 			"ticket_type": "VIP Floor", "quantity": 4, "price_per_ticket": 450, "cart_total": 1800, "currency": "USD",
 		}}},
-		{sec(70), Event{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
-		{sec(80), Event{Type: fullstory.EventClick, Target: "a.checkout-button", Text: "Checkout"}},
-		{sec(82), Event{Type: "Checkout Started", Properties: map[string]any{"cart_total": 1800, "currency": "USD", "items": 4}}},
-		{sec(83), Event{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/payment", Title: "Checkout – Payment"}},
-		{sec(120), Event{Type: fullstory.EventInputChange, Target: "form#payment-form input#card-number", Text: "•••• •••• •••• 4242"}},
-		{sec(135), Event{Type: fullstory.EventClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
-		{sec(137), Event{Type: fullstory.EventNetworkError, Text: "POST /api/payments returned 502",
+		{sec(70), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
+		{sec(80), RecordedEvent{Type: fullstory.EventClick, Target: "a.checkout-button", Text: "Checkout"}},
+		{sec(82), RecordedEvent{Type: "Checkout Started", Properties: map[string]any{"cart_total": 1800, "currency": "USD", "items": 4}}},
+		{sec(83), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/payment", Title: "Checkout – Payment"}},
+		{sec(120), RecordedEvent{Type: fullstory.EventInputChange, Target: "form#payment-form input#card-number", Text: "•••• •••• •••• 4242"}},
+		{sec(135), RecordedEvent{Type: fullstory.EventClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
+		{sec(137), RecordedEvent{Type: fullstory.EventNetworkError, Text: "POST /api/payments returned 502",
 			Properties: map[string]any{"method": "POST", "url": demoSite + "/api/payments", "status_code": 502}}},
-		{sec(137.5), Event{Type: fullstory.EventConsoleError, Text: "Uncaught (in promise) PaymentGatewayError: upstream timeout"}},
-		{sec(142), Event{Type: fullstory.EventRageClick, Target: "form#payment-form button#pay-now", Text: "Pay now", Properties: map[string]any{"click_count": 7}}},
-		{sec(144), Event{Type: fullstory.EventNetworkError, Text: "POST /api/payments returned 502",
+		{sec(137.5), RecordedEvent{Type: fullstory.EventConsoleError, Text: "Uncaught (in promise) PaymentGatewayError: upstream timeout"}},
+		{sec(142), RecordedEvent{Type: fullstory.EventRageClick, Target: "form#payment-form button#pay-now", Text: "Pay now", Properties: map[string]any{"click_count": 7}}},
+		{sec(144), RecordedEvent{Type: fullstory.EventNetworkError, Text: "POST /api/payments returned 502",
 			Properties: map[string]any{"method": "POST", "url": demoSite + "/api/payments", "status_code": 502}}},
-		{sec(145), Event{Type: fullstory.EventErrorClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
-		{sec(150), Event{Type: fullstory.EventDeadClick, Target: "button.apply-promo", Text: "Apply promo code"}},
-		{sec(160), Event{Type: fullstory.EventMouseThrash, Target: "form#payment-form"}},
-		{sec(175), Event{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
+		{sec(145), RecordedEvent{Type: fullstory.EventErrorClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
+		{sec(150), RecordedEvent{Type: fullstory.EventDeadClick, Target: "button.apply-promo", Text: "Apply promo code"}},
+		{sec(160), RecordedEvent{Type: fullstory.EventMouseThrash, Target: "form#payment-form"}},
+		{sec(175), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
 	}
 }
 
 func supportEvents() []at {
 	return []at{
-		{0, Event{Type: fullstory.EventNavigate, URL: demoSite + "/account", Title: "My account"}},
-		{sec(10), Event{Type: fullstory.EventClick, Target: "a[href='/account/payment-methods']", Text: "Payment methods"}},
-		{sec(12), Event{Type: fullstory.EventNavigate, URL: demoSite + "/account/payment-methods", Title: "Payment methods"}},
-		{sec(30), Event{Type: fullstory.EventInputChange, Target: "input#new-card-number", Text: "•••• •••• •••• 0119"}},
-		{sec(40), Event{Type: fullstory.EventClick, Target: "button#save-card", Text: "Save card"}},
-		{sec(41), Event{Type: fullstory.EventNetworkError, Text: "POST /api/wallet/cards returned 422",
+		{0, RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/account", Title: "My account"}},
+		{sec(10), RecordedEvent{Type: fullstory.EventClick, Target: "a[href='/account/payment-methods']", Text: "Payment methods"}},
+		{sec(12), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/account/payment-methods", Title: "Payment methods"}},
+		{sec(30), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#new-card-number", Text: "•••• •••• •••• 0119"}},
+		{sec(40), RecordedEvent{Type: fullstory.EventClick, Target: "button#save-card", Text: "Save card"}},
+		{sec(41), RecordedEvent{Type: fullstory.EventNetworkError, Text: "POST /api/wallet/cards returned 422",
 			Properties: map[string]any{"method": "POST", "url": demoSite + "/api/wallet/cards", "status_code": 422}}},
-		{sec(42), Event{Type: fullstory.EventErrorClick, Target: "button#save-card", Text: "Save card", Properties: map[string]any{"error": "Card could not be verified"}}},
-		{sec(47), Event{Type: fullstory.EventErrorClick, Target: "button#save-card", Text: "Save card", Properties: map[string]any{"error": "Card could not be verified"}}},
-		{sec(50), Event{Type: fullstory.EventConsoleError, Text: "Unhandled validation error: card_verification_failed"}},
-		{sec(55), Event{Type: fullstory.EventClick, Target: "a.help-link", Text: "Help"}},
-		{sec(57), Event{Type: fullstory.EventNavigate, URL: demoSite + "/help", Title: "Help center"}},
-		{sec(70), Event{Type: fullstory.EventInputChange, Target: "input#help-search", Text: "payment error"}},
-		{sec(75), Event{Type: fullstory.EventNavigate, URL: demoSite + "/help/payment-errors", Title: "Payment errors – Help center"}},
-		{sec(110), Event{Type: fullstory.EventNavigate, URL: demoSite + "/help/payment-errors/card-declined", Title: "Why was my card declined? – Help center"}},
-		{sec(150), Event{Type: fullstory.EventHighlight, Target: "article p", Text: "Contact your bank to authorize the charge"}},
-		{sec(160), Event{Type: fullstory.EventNavigate, URL: demoSite + "/help/contact", Title: "Contact support"}},
-		{sec(190), Event{Type: fullstory.EventInputChange, Target: "textarea#message", Text: "My card keeps failing when I save it"}},
-		{sec(200), Event{Type: fullstory.EventClick, Target: "button#send-message", Text: "Send message"}},
-		{sec(201), Event{Type: "Support Ticket Created", Properties: map[string]any{"ticket_id": "SUP-20931", "topic": "payment method"}}},
+		{sec(42), RecordedEvent{Type: fullstory.EventErrorClick, Target: "button#save-card", Text: "Save card", Properties: map[string]any{"error": "Card could not be verified"}}},
+		{sec(47), RecordedEvent{Type: fullstory.EventErrorClick, Target: "button#save-card", Text: "Save card", Properties: map[string]any{"error": "Card could not be verified"}}},
+		{sec(50), RecordedEvent{Type: fullstory.EventConsoleError, Text: "Unhandled validation error: card_verification_failed"}},
+		{sec(55), RecordedEvent{Type: fullstory.EventClick, Target: "a.help-link", Text: "Help"}},
+		{sec(57), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/help", Title: "Help center"}},
+		{sec(70), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#help-search", Text: "payment error"}},
+		{sec(75), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/help/payment-errors", Title: "Payment errors – Help center"}},
+		{sec(110), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/help/payment-errors/card-declined", Title: "Why was my card declined? – Help center"}},
+		{sec(150), RecordedEvent{Type: fullstory.EventHighlight, Target: "article p", Text: "Contact your bank to authorize the charge"}},
+		{sec(160), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/help/contact", Title: "Contact support"}},
+		{sec(190), RecordedEvent{Type: fullstory.EventInputChange, Target: "textarea#message", Text: "My card keeps failing when I save it"}},
+		{sec(200), RecordedEvent{Type: fullstory.EventClick, Target: "button#send-message", Text: "Send message"}},
+		{sec(201), RecordedEvent{Type: "Support Ticket Created", Properties: map[string]any{"ticket_id": "SUP-20931", "topic": "payment method"}}},
 	}
 }
 
 func salesEvents() []at {
 	return []at{
-		{0, Event{Type: fullstory.EventNavigate, URL: demoSite + "/", Title: "Tickets Example – Live events near you"}},
-		{sec(8), Event{Type: fullstory.EventClick, Target: "nav a[href='/pricing']", Text: "Pricing"}},
-		{sec(9), Event{Type: fullstory.EventNavigate, URL: demoSite + "/pricing", Title: "Pricing & membership"}},
-		{sec(30), Event{Type: fullstory.EventHighlight, Target: "section.platinum p", Text: "Platinum members get presale access to VIP packages"}},
-		{sec(40), Event{Type: fullstory.EventClick, Target: "button#compare-plans", Text: "Compare VIP packages"}},
-		{sec(45), Event{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/vip-packages", Title: "VIP packages"}},
-		{sec(60), Event{Type: fullstory.EventElementSeen, Target: "table.package-comparison", Text: "VIP package comparison"}},
-		{sec(80), Event{Type: fullstory.EventClick, Target: "a[href='/pricing/group-hospitality']", Text: "Group & corporate"}},
-		{sec(82), Event{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/group-hospitality", Title: "Group & corporate hospitality"}},
-		{sec(100), Event{Type: fullstory.EventInputChange, Target: "input#group-size", Text: "12"}},
-		{sec(110), Event{Type: fullstory.EventClick, Target: "button#get-quote", Text: "Get a quote"}},
-		{sec(111), Event{Type: "Quote Requested", Properties: map[string]any{"package": "VIP Hospitality", "group_size": 12}}},
-		{sec(125), Event{Type: fullstory.EventCopy, Target: "a.sales-email", Text: "sales@tickets.example.com"}},
+		{0, RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/", Title: "Tickets Example – Live events near you"}},
+		{sec(8), RecordedEvent{Type: fullstory.EventClick, Target: "nav a[href='/pricing']", Text: "Pricing"}},
+		{sec(9), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/pricing", Title: "Pricing & membership"}},
+		{sec(30), RecordedEvent{Type: fullstory.EventHighlight, Target: "section.platinum p", Text: "Platinum members get presale access to VIP packages"}},
+		{sec(40), RecordedEvent{Type: fullstory.EventClick, Target: "button#compare-plans", Text: "Compare VIP packages"}},
+		{sec(45), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/vip-packages", Title: "VIP packages"}},
+		{sec(60), RecordedEvent{Type: fullstory.EventElementSeen, Target: "table.package-comparison", Text: "VIP package comparison"}},
+		{sec(80), RecordedEvent{Type: fullstory.EventClick, Target: "a[href='/pricing/group-hospitality']", Text: "Group & corporate"}},
+		{sec(82), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/group-hospitality", Title: "Group & corporate hospitality"}},
+		{sec(100), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#group-size", Text: "12"}},
+		{sec(110), RecordedEvent{Type: fullstory.EventClick, Target: "button#get-quote", Text: "Get a quote"}},
+		{sec(111), RecordedEvent{Type: "Quote Requested", Properties: map[string]any{"package": "VIP Hospitality", "group_size": 12}}},
+		{sec(125), RecordedEvent{Type: fullstory.EventCopy, Target: "a.sales-email", Text: "sales@tickets.example.com"}},
 	}
 }
 
 func purchaseEvents() []at {
 	const event = demoSite + "/events/jazz-in-the-park-zilker-2025-07-04"
 	return []at{
-		{0, Event{Type: fullstory.EventNavigate, URL: event, Title: "Jazz in the Park – Zilker Park – Jul 4, 2025"}},
-		{sec(20), Event{Type: fullstory.EventClick, Target: "button.ticket-tier[data-tier=ga]", Text: "General admission – $85"}},
-		{sec(25), Event{Type: fullstory.EventInputChange, Target: "select#quantity", Text: "2"}},
-		{sec(30), Event{Type: fullstory.EventClick, Target: "button#add-to-cart", Text: "Add to cart"}},
-		{sec(31), Event{Type: "Added to Cart", Properties: map[string]any{
+		{0, RecordedEvent{Type: fullstory.EventNavigate, URL: event, Title: "Jazz in the Park – Zilker Park – Jul 4, 2025"}},
+		{sec(20), RecordedEvent{Type: fullstory.EventClick, Target: "button.ticket-tier[data-tier=ga]", Text: "General admission – $85"}},
+		{sec(25), RecordedEvent{Type: fullstory.EventInputChange, Target: "select#quantity", Text: "2"}},
+		{sec(30), RecordedEvent{Type: fullstory.EventClick, Target: "button#add-to-cart", Text: "Add to cart"}},
+		{sec(31), RecordedEvent{Type: "Added to Cart", Properties: map[string]any{
 			"event_name": "Jazz in the Park", "venue": "Zilker Park", "event_date": "2025-07-04",
 			"ticket_type": "General admission", "quantity": 2, "price_per_ticket": 85, "cart_total": 170, "currency": "USD",
 		}}},
-		{sec(40), Event{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
-		{sec(45), Event{Type: fullstory.EventClick, Target: "a.checkout-button", Text: "Checkout"}},
-		{sec(46), Event{Type: "Checkout Started", Properties: map[string]any{"cart_total": 170, "currency": "USD", "items": 2}}},
-		{sec(47), Event{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/payment", Title: "Checkout – Payment"}},
-		{sec(80), Event{Type: fullstory.EventInputChange, Target: "form#payment-form input#card-number", Text: "•••• •••• •••• 4242"}},
-		{sec(90), Event{Type: fullstory.EventClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
-		{sec(93), Event{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/confirmation", Title: "Order confirmed"}},
-		{sec(94), Event{Type: "Order Completed", Properties: map[string]any{"order_id": "TX-104822", "order_total": 170, "currency": "USD", "quantity": 2}}},
+		{sec(40), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/cart", Title: "Your cart"}},
+		{sec(45), RecordedEvent{Type: fullstory.EventClick, Target: "a.checkout-button", Text: "Checkout"}},
+		{sec(46), RecordedEvent{Type: "Checkout Started", Properties: map[string]any{"cart_total": 170, "currency": "USD", "items": 2}}},
+		{sec(47), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/payment", Title: "Checkout – Payment"}},
+		{sec(80), RecordedEvent{Type: fullstory.EventInputChange, Target: "form#payment-form input#card-number", Text: "•••• •••• •••• 4242"}},
+		{sec(90), RecordedEvent{Type: fullstory.EventClick, Target: "form#payment-form button#pay-now", Text: "Pay now"}},
+		{sec(93), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/checkout/confirmation", Title: "Order confirmed"}},
+		{sec(94), RecordedEvent{Type: "Order Completed", Properties: map[string]any{"order_id": "TX-104822", "order_total": 170, "currency": "USD", "quantity": 2}}},
 	}
 }
 
 func corporateEvents() []at {
 	return []at{
-		{0, Event{Type: fullstory.EventNavigate, URL: demoSite + "/groups", Title: "Groups & corporate"}},
-		{sec(15), Event{Type: fullstory.EventClick, Target: "a[href='/pricing/corporate']", Text: "Corporate packages"}},
-		{sec(16), Event{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/corporate", Title: "Corporate packages – pricing"}},
-		{sec(50), Event{Type: fullstory.EventDeadClick, Target: "a.brochure-link", Text: "Download brochure (PDF)"}},
-		{sec(52), Event{Type: fullstory.EventDeadClick, Target: "a.brochure-link", Text: "Download brochure (PDF)"}},
-		{sec(70), Event{Type: fullstory.EventClick, Target: "a.talk-to-sales", Text: "Talk to sales"}},
-		{sec(71), Event{Type: fullstory.EventNavigate, URL: demoSite + "/contact-sales", Title: "Talk to our sales team"}},
-		{sec(90), Event{Type: fullstory.EventInputChange, Target: "input#company", Text: "Acme Corp"}},
-		{sec(95), Event{Type: fullstory.EventInputChange, Target: "input#seats", Text: "40"}},
-		{sec(100), Event{Type: fullstory.EventClick, Target: "button[type=submit]", Text: "Request a proposal"}},
-		{sec(101), Event{Type: "Lead Form Submitted", Properties: map[string]any{"company": "Acme Corp", "seats": 40}}},
+		{0, RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/groups", Title: "Groups & corporate"}},
+		{sec(15), RecordedEvent{Type: fullstory.EventClick, Target: "a[href='/pricing/corporate']", Text: "Corporate packages"}},
+		{sec(16), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/pricing/corporate", Title: "Corporate packages – pricing"}},
+		{sec(50), RecordedEvent{Type: fullstory.EventDeadClick, Target: "a.brochure-link", Text: "Download brochure (PDF)"}},
+		{sec(52), RecordedEvent{Type: fullstory.EventDeadClick, Target: "a.brochure-link", Text: "Download brochure (PDF)"}},
+		{sec(70), RecordedEvent{Type: fullstory.EventClick, Target: "a.talk-to-sales", Text: "Talk to sales"}},
+		{sec(71), RecordedEvent{Type: fullstory.EventNavigate, URL: demoSite + "/contact-sales", Title: "Talk to our sales team"}},
+		{sec(90), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#company", Text: "Acme Corp"}},
+		{sec(95), RecordedEvent{Type: fullstory.EventInputChange, Target: "input#seats", Text: "40"}},
+		{sec(100), RecordedEvent{Type: fullstory.EventClick, Target: "button[type=submit]", Text: "Request a proposal"}},
+		{sec(101), RecordedEvent{Type: "Lead Form Submitted", Properties: map[string]any{"company": "Acme Corp", "seats": 40}}},
 	}
 }

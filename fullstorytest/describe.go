@@ -41,7 +41,7 @@ func (r renderer) selector(sel string) string {
 }
 
 // label names the element of an event: `"Pay now" (button#pay-now)`.
-func (r renderer) label(e Event) string {
+func (r renderer) label(e RecordedEvent) string {
 	sel := r.selector(e.Target)
 	switch {
 	case e.Text != "" && sel != "":
@@ -55,7 +55,7 @@ func (r renderer) label(e Event) string {
 }
 
 // describe says what the user did in an event, as a phrase in the past tense.
-func (r renderer) describe(e Event) string {
+func (r renderer) describe(e RecordedEvent) string {
 	switch e.Type {
 	case fullstory.EventNavigate:
 		if e.Title != "" {
@@ -96,7 +96,7 @@ func (r renderer) describe(e Event) string {
 
 // errorMessage describes a network or console error from its text, or from
 // the method, URL and status in its properties.
-func errorMessage(e Event) string {
+func errorMessage(e RecordedEvent) string {
 	if e.Text != "" {
 		return e.Text
 	}
@@ -113,7 +113,7 @@ func errorMessage(e Event) string {
 }
 
 // contextEvent is e as the context endpoint returns it.
-func (r renderer) contextEvent(e Event) fullstory.ContextEvent {
+func (r renderer) contextEvent(e RecordedEvent) fullstory.ContextEvent {
 	ce := fullstory.ContextEvent{Type: e.Type, Description: r.describe(e), Content: e.Text, Properties: maps.Clone(e.Properties)}
 	if isCustom(e.Type) {
 		ce.Type, ce.Content = "custom", string(e.Type)

@@ -49,7 +49,7 @@
 //
 // For tests of failure handling, InjectFault makes the next requests fail
 // with a status and Retry-After, a delay, or a connection cut off halfway
-// through the body; WithRateLimit answers 429 too_many_requests beyond a
+// through the body; WithThrottle answers 429 too_many_requests beyond a
 // token bucket; WithLatency slows every response; Requests returns the last
 // requests the server received (WithRequestLog sets how many). A Server is
 // safe for concurrent use and leaves no goroutine behind after Close.

@@ -41,7 +41,7 @@ func (p page) String() string {
 }
 
 // gatherFacts reads the facts of the kept events of sess under cfg.
-func gatherFacts(sess *storedSession, kept []Event, cfg *fullstory.ProfileConfig, r renderer) *facts {
+func gatherFacts(sess *storedSession, kept []RecordedEvent, cfg *fullstory.ProfileConfig, r renderer) *facts {
 	f := &facts{kept: len(kept), total: len(sess.Events)}
 	seen := map[string]bool{}
 	for _, e := range kept {
@@ -102,7 +102,7 @@ func isHelpPage(path string) bool {
 }
 
 // customEvent notes a custom event, and whether it is a step of a purchase.
-func (f *facts) customEvent(e Event) {
+func (f *facts) customEvent(e RecordedEvent) {
 	name := strings.ToLower(string(e.Type))
 	entry := string(e.Type)
 	if len(e.Properties) > 0 {

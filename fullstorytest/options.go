@@ -5,12 +5,12 @@ import "time"
 // ServerOption configures a Server in NewServer or NewUnstartedServer.
 type ServerOption func(*Server)
 
-// WithRateLimit limits requests with a token bucket that holds burst
+// WithThrottle limits requests with a token bucket that holds burst
 // requests and refills at perSecond. A request that finds it empty is
 // answered 429 too_many_requests with a Retry-After of the whole seconds
 // until a token is back (at least 1), as the API does. perSecond <= 0 turns
 // the limit off; burst < 1 counts as 1.
-func WithRateLimit(perSecond float64, burst int) ServerOption {
+func WithThrottle(perSecond float64, burst int) ServerOption {
 	return func(s *Server) {
 		if perSecond <= 0 {
 			s.limit = nil

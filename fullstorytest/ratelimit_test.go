@@ -14,7 +14,7 @@ import (
 
 func TestRateLimit(t *testing.T) {
 	// A token every 1000 seconds: the burst is all the test gets.
-	srv := newServer(t, fullstorytest.WithRateLimit(0.001, 2))
+	srv := newServer(t, fullstorytest.WithThrottle(0.001, 2))
 	c := srv.Client()
 	ctx := t.Context()
 	for range 2 {
@@ -37,7 +37,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRateLimitRetryAfterAtLeastOneSecond(t *testing.T) {
-	srv := newServer(t, fullstorytest.WithRateLimit(50, 1))
+	srv := newServer(t, fullstorytest.WithThrottle(50, 1))
 	c := srv.Client(fullstory.WithMaxRetryAfter(0))
 	ctx := t.Context()
 	_, err := c.Profiles.List(ctx, nil)
@@ -55,7 +55,7 @@ func TestRateLimitRetryAfterAtLeastOneSecond(t *testing.T) {
 }
 
 func TestRateLimitOff(t *testing.T) {
-	srv := newServer(t, fullstorytest.WithRateLimit(0, 1))
+	srv := newServer(t, fullstorytest.WithThrottle(0, 1))
 	c := srv.Client()
 	for range 20 {
 		_, err := c.Profiles.List(t.Context(), nil)

@@ -11,7 +11,7 @@ import (
 // in time order: those before the end (the earlier of slice.end_timestamp
 // and end), then the event type filters, then the slice's mode, start and
 // limits, so that event_limit counts only events that passed the filters.
-func selectEvents(sess *storedSession, cfg *fullstory.ProfileConfig, end time.Time) []Event {
+func selectEvents(sess *storedSession, cfg *fullstory.ProfileConfig, end time.Time) []RecordedEvent {
 	var sl fullstory.SliceConfig
 	if cfg.Slice != nil {
 		sl = *cfg.Slice
@@ -19,14 +19,14 @@ func selectEvents(sess *storedSession, cfg *fullstory.ProfileConfig, end time.Ti
 	if !sl.EndTimestamp.IsZero() && (end.IsZero() || sl.EndTimestamp.Before(end)) {
 		end = sl.EndTimestamp
 	}
-	var kept []Event
+	var kept []RecordedEvent
 	for _, e := range sess.Events {
 		if (end.IsZero() || e.Time.Before(end)) && typeKept(cfg.Events, e.Type) {
 			kept = append(kept, e)
 		}
 	}
 	if !sl.StartTimestamp.IsZero() {
-		kept = slices.DeleteFunc(kept, func(e Event) bool { return e.Time.Before(sl.StartTimestamp) })
+		kept = slices.DeleteFunc(kept, func(e RecordedEvent) bool { return e.Time.Before(sl.StartTimestamp) })
 	}
 	if len(kept) == 0 {
 		return kept
@@ -35,7 +35,7 @@ func selectEvents(sess *storedSession, cfg *fullstory.ProfileConfig, end time.Ti
 	if sl.Mode == fullstory.SliceLast {
 		if d := sl.DurationLimit; d > 0 {
 			from := kept[len(kept)-1].Time.Add(-d)
-			kept = slices.DeleteFunc(kept, func(e Event) bool { return e.Time.Before(from) })
+			kept = slices.DeleteFunc(kept, func(e RecordedEvent) bool { return e.Time.Before(from) })
 		}
 		if n := sl.EventLimit; n > 0 && len(kept) > n {
 			kept = kept[len(kept)-n:]
@@ -49,7 +49,7 @@ func selectEvents(sess *storedSession, cfg *fullstory.ProfileConfig, end time.Ti
 			from = sl.StartTimestamp
 		}
 		until := from.Add(d)
-		kept = slices.DeleteFunc(kept, func(e Event) bool { return e.Time.After(until) })
+		kept = slices.DeleteFunc(kept, func(e RecordedEvent) bool { return e.Time.After(until) })
 	}
 	if n := sl.EventLimit; n > 0 && len(kept) > n {
 		kept = kept[:n]

@@ -140,7 +140,7 @@ func TestHandlerMountedElsewhere(t *testing.T) {
 func TestStart(t *testing.T) {
 	srv := fullstorytest.NewUnstartedServer(fullstorytest.WithoutDemoData())
 	defer srv.Close()
-	srv.AddSession(fullstorytest.Session{Email: "a@example.com"})
+	srv.AddSession(fullstorytest.RecordedSession{Email: "a@example.com"})
 	srv.Start()
 	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"))
 	sessions, err := srv.Client().Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "a@example.com"})
@@ -202,7 +202,7 @@ func TestConcurrentUse(t *testing.T) {
 				errs <- err
 				_, err = c.Sessions.Events(ctx, id)
 				errs <- err
-				added := srv.AddSession(fullstorytest.Session{Email: fmt.Sprintf("w%d@example.com", w), Events: []fullstorytest.Event{{URL: "/"}}})
+				added := srv.AddSession(fullstorytest.RecordedSession{Email: fmt.Sprintf("w%d@example.com", w), Events: []fullstorytest.RecordedEvent{{URL: "/"}}})
 				_, err = c.Sessions.Context(ctx, added, nil)
 				errs <- err
 				srv.InjectFault(fullstorytest.Fault{Path: "/nowhere"})

@@ -12,9 +12,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// Session is a recorded session to add to a Server with AddSession. Only
+// RecordedSession is a recorded session to add to a Server with AddSession. Only
 // Events matter for summaries; the rest is what lists and context show.
-type Session struct {
+type RecordedSession struct {
 	// UserID is Fullstory's id of the user's device, the first half of the
 	// session id. Empty: the UserID of an earlier session with the same UID
 	// or Email, or a new 19-digit id.
@@ -32,11 +32,11 @@ type Session struct {
 	Location *fullstory.LocationContext
 	Device   *fullstory.DeviceContext
 	Org      *fullstory.OrgContext
-	Events   []Event
+	Events   []RecordedEvent
 }
 
-// Event is one event of a Session.
-type Event struct {
+// RecordedEvent is one event of a Session.
+type RecordedEvent struct {
 	// Time is when it happened. Zero: a second after the previous event, or
 	// Created for the first.
 	Time time.Time
@@ -59,7 +59,7 @@ type Event struct {
 // storedSession is a Session as the server keeps it: complete and never
 // changed after AddSession, so handlers read it without the lock.
 type storedSession struct {
-	Session
+	RecordedSession
 	id fullstory.SessionID
 }
 
@@ -84,7 +84,7 @@ func defaultCreated() time.Time { return time.Date(2025, time.June, 1, 12, 0, 0,
 // Session and Event filled in. Like a test helper, it panics on an id the
 // client would refuse to send: a UserID or SessionID with ':', '!', '/',
 // '?', '#', '%', a space or a control character.
-func (s *Server) AddSession(sess Session) fullstory.SessionID {
+func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
 	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
 		if part.v != "" && !validIDPart(part.v) {
 			panic(fmt.Sprintf("fullstorytest: AddSession: %s %q has a ':', '!', '/', '?', '#', '%%', space or control character, so the client cannot send it", part.name, part.v))
@@ -116,7 +116,7 @@ func (s *Server) AddSession(sess Session) fullstory.SessionID {
 		}
 	}
 	id := fullstory.NewSessionID(sess.UserID, sess.SessionID)
-	s.sessions[id] = &storedSession{Session: sess, id: id}
+	s.sessions[id] = &storedSession{RecordedSession: sess, id: id}
 	return id
 }
 
@@ -161,9 +161,9 @@ func clonePtr[T any](p *T) *T {
 
 // completeEvents copies events with their times, types, pages and titles
 // filled in, in time order.
-func completeEvents(created time.Time, events []Event) []Event {
-	out := make([]Event, len(events))
-	prev := Event{Time: created}
+func completeEvents(created time.Time, events []RecordedEvent) []RecordedEvent {
+	out := make([]RecordedEvent, len(events))
+	prev := RecordedEvent{Time: created}
 	if created.IsZero() {
 		prev.Time = defaultCreated().Add(-time.Second)
 	}
@@ -191,7 +191,7 @@ func completeEvents(created time.Time, events []Event) []Event {
 		out[i] = e
 		prev = e
 	}
-	slices.SortStableFunc(out, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b RecordedEvent) int { return a.Time.Compare(b.Time) })
 	return out
 }
 

@@ -98,7 +98,7 @@ func (s *Server) events(sess *storedSession) *response {
 		}
 		w.SourceProperties = &fullstory.EventSource{URL: eventURL(e.URL)}
 		if d := sess.Device; d != nil {
-			w.SourceProperties.UserAgent = &fullstory.UserAgent{Browser: d.Browser, OperatingSystem: d.OperatingSystem, Device: "Desktop"}
+			w.SourceProperties.Browser = &fullstory.BrowserInfo{Name: d.Browser, OperatingSystem: d.OperatingSystem, Device: "Desktop"}
 		}
 		out = append(out, w)
 	}
@@ -108,7 +108,7 @@ func (s *Server) events(sess *storedSession) *response {
 // standardProperties returns the event_properties of a standard event: its
 // own properties, plus its target, text and page title under names of their
 // own unless the event's properties have them.
-func standardProperties(e Event) map[string]any {
+func standardProperties(e RecordedEvent) map[string]any {
 	p := maps.Clone(e.Properties)
 	if p == nil {
 		p = map[string]any{}

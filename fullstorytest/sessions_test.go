@@ -62,16 +62,16 @@ func TestAddSession(t *testing.T) {
 	c := srv.Client()
 	ctx := t.Context()
 	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	first := srv.AddSession(fullstorytest.Session{
+	first := srv.AddSession(fullstorytest.RecordedSession{
 		UID:     "u-1",
 		Email:   "Ann@Example.com",
 		Created: start,
-		Events: []fullstorytest.Event{
+		Events: []fullstorytest.RecordedEvent{
 			{URL: "/pricing", Title: "Pricing"},
 			{Type: fullstory.EventClick, Text: "Buy"},
 		},
 	})
-	second := srv.AddSession(fullstorytest.Session{UID: "u-1", Created: start.Add(time.Hour)})
+	second := srv.AddSession(fullstorytest.RecordedSession{UID: "u-1", Created: start.Add(time.Hour)})
 	assert.Len(t, first.User, 19)
 	assert.Len(t, first.Session, 19)
 	assert.Equal(t, first.User, second.User, "a user's sessions share the user id")
@@ -95,9 +95,9 @@ func TestAddSession(t *testing.T) {
 	assert.Equal(t, "https://www.example.com/pricing", events[1].Source.URL.FullURL, "the page carries over")
 
 	// A session with explicit ids keeps them, and replaces one with the same ids.
-	id := srv.AddSession(fullstorytest.Session{UserID: "42", SessionID: "7", Events: []fullstorytest.Event{{URL: "/a"}}})
+	id := srv.AddSession(fullstorytest.RecordedSession{UserID: "42", SessionID: "7", Events: []fullstorytest.RecordedEvent{{URL: "/a"}}})
 	assert.Equal(t, fullstory.NewSessionID("42", "7"), id)
-	srv.AddSession(fullstorytest.Session{UserID: "42", SessionID: "7", Events: []fullstorytest.Event{{URL: "/a"}, {URL: "/b"}}})
+	srv.AddSession(fullstorytest.RecordedSession{UserID: "42", SessionID: "7", Events: []fullstorytest.RecordedEvent{{URL: "/a"}, {URL: "/b"}}})
 	events, err = c.Sessions.Events(ctx, id)
 	require.NoError(t, err)
 	assert.Len(t, events, 2)
@@ -108,17 +108,17 @@ func TestAddSession(t *testing.T) {
 func TestAddSessionRefusesBadIDs(t *testing.T) {
 	srv := newServer(t, fullstorytest.WithoutDemoData())
 	for _, bad := range []string{"a:b", "x!y", "y/z", "q?", "h#1", "p%41", "sp ace", "tab\t", "nl\n", "del\x7f"} {
-		assert.Panics(t, func() { srv.AddSession(fullstorytest.Session{Email: "a@example.com", UserID: bad}) }, "UserID %q", bad)
-		assert.Panics(t, func() { srv.AddSession(fullstorytest.Session{Email: "a@example.com", SessionID: bad}) }, "SessionID %q", bad)
+		assert.Panics(t, func() { srv.AddSession(fullstorytest.RecordedSession{Email: "a@example.com", UserID: bad}) }, "UserID %q", bad)
+		assert.Panics(t, func() { srv.AddSession(fullstorytest.RecordedSession{Email: "a@example.com", SessionID: bad}) }, "SessionID %q", bad)
 	}
 	sessions, err := srv.Client().Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "a@example.com"})
 	require.NoError(t, err)
 	assert.Empty(t, sessions, "none was added")
 
 	assert.PanicsWithValue(t, `fullstorytest: AddSession: UserID "a:b" has a ':', '!', '/', '?', '#', '%', space or control character, so the client cannot send it`, func() {
-		srv.AddSession(fullstorytest.Session{UserID: "a:b"})
+		srv.AddSession(fullstorytest.RecordedSession{UserID: "a:b"})
 	})
-	id := srv.AddSession(fullstorytest.Session{UserID: "user-1_x.y", SessionID: "s~2"})
+	id := srv.AddSession(fullstorytest.RecordedSession{UserID: "user-1_x.y", SessionID: "s~2"})
 	assert.Equal(t, "user-1_x.y:s~2", id.String())
 	_, err = srv.Client().Sessions.Events(t.Context(), id)
 	require.NoError(t, err, "the client can send the ids AddSession takes")

@@ -19,14 +19,14 @@ import (
 var t0 = time.Date(2025, 5, 4, 12, 0, 0, 0, time.UTC)
 
 // testSession has ten events, e0 to e9, at t0 plus 0 to 9 seconds.
-func testSession() fullstorytest.Session {
-	return fullstorytest.Session{
+func testSession() fullstorytest.RecordedSession {
+	return fullstorytest.RecordedSession{
 		UID: "shopper", Email: "shopper@example.com", DisplayName: "Sally Shopper",
 		Created:  t0,
 		Location: &fullstory.LocationContext{City: "Lisbon", Country: "Portugal"},
 		Device:   &fullstory.DeviceContext{Browser: "Firefox", OperatingSystem: "Linux"},
 		Org:      &fullstory.OrgContext{Name: "Initech", Industry: "Banking"},
-		Events: []fullstorytest.Event{
+		Events: []fullstorytest.RecordedEvent{
 			{Type: fullstory.EventNavigate, URL: "/home", Title: "Home"},
 			{Type: fullstory.EventClick, Text: "A", Target: "div.main button.a"},
 			{Type: fullstory.EventNavigate, URL: "/shop", Title: "Shop"},

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Version is the version of this library, sent in the User-Agent.
@@ -83,7 +84,7 @@ func checkAPIKey(key string) error {
 	if strings.TrimSpace(key) == "" {
 		return &ValidationError{Field: "API key", Reason: "is empty"}
 	}
-	if strings.ContainsFunc(key, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+	if strings.ContainsFunc(key, func(r rune) bool { return unicode.IsSpace(r) || shared.IsControl(r) }) {
 		return &ValidationError{Field: "API key", Reason: "contains spaces or control characters"}
 	}
 	return nil
@@ -164,7 +165,7 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 	}
 	var body []byte
 	if r.body != nil {
-		if body, err = marshalJSON(r.body); err != nil {
+		if body, err = shared.MarshalJSON(r.body); err != nil {
 			return fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, r.path, err)
 		}
 	}
@@ -251,19 +252,6 @@ func (c *Client) setHeaders(h http.Header, s *settings, hasBody bool) {
 	if s.idempotencyKey != "" {
 		h.Set("Idempotency-Key", s.idempotencyKey)
 	}
-}
-
-// marshalJSON encodes v without HTML escaping, so prompts read as written.
-// The MarshalJSON methods use it too: an encoder that escapes HTML still
-// escapes their output, and one that does not then gets the text as it is.
-func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // bodyDecoder is a response type that decodes a whole body itself. Having

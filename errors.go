@@ -11,10 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Sentinel errors that an *APIError matches through errors.Is, by status code.
@@ -147,13 +146,13 @@ func decodeErrorBody(body []byte) (code, message string) {
 		Error   string          `json:"error"`
 	}
 	if err := json.Unmarshal(body, &wire); err == nil {
-		code = oneLine(rawString(wire.Code), 100)
+		code = shared.OneLine(rawString(wire.Code), 100)
 		message = wire.Message
 		if message == "" {
 			message = wire.Error
 		}
 		if code != "" || message != "" {
-			return code, oneLine(message, 500)
+			return code, shared.OneLine(message, 500)
 		}
 	}
 	return "", bodySample(body, 200)
@@ -186,24 +185,7 @@ func bodySample(body []byte, n int) string {
 	} else if strings.Contains(s, "<") {
 		s = htmlTag.ReplaceAllString(s, " ")
 	}
-	return oneLine(s, n)
-}
-
-// oneLine folds white space, drops control and invalid characters, and cuts
-// s to n runes.
-func oneLine(s string, n int) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n]) + "…"
-	}
-	return s
+	return shared.OneLine(s, n)
 }
 
 // ErrInvalidResponse is what an error for a success response that cannot be
@@ -249,7 +231,7 @@ func (c *Client) describeTransportError(ctx context.Context, r *request, call *r
 	case ctx.Err() != nil && call.Status != 0:
 		// Cancelled while waiting to retry: keep what the last attempt said.
 		last := c.apiError(r, call)
-		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, attempts(call.Attempts), last)
+		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, shared.Attempts(call.Attempts), last)
 	case retry.AttemptTimedOut(ctx, err):
 		detail = fmt.Sprintf("attempt %d timed out after %s", call.Attempts, call.Timeout)
 	case call.Attempts > 1:
@@ -262,14 +244,6 @@ func (c *Client) describeTransportError(ctx context.Context, r *request, call *r
 		return fmt.Errorf("%s: %s: %w", prefix, detail, err)
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
-}
-
-// attempts returns "1 attempt" or "N attempts".
-func attempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return strconv.Itoa(n) + " attempts"
 }
 
 // invalidf returns an error for a success response that cannot be used.

@@ -3,11 +3,12 @@ package fullstory
 import (
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Defaults, documented on the options that change them.
@@ -98,7 +99,7 @@ func parseBaseURL(rawURL string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !shared.IsLoopback(u.Hostname()) {
 			return nil, invalid("must be https unless the host is loopback")
 		}
 	default:
@@ -107,14 +108,6 @@ func parseBaseURL(rawURL string) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // WithRegion selects the data center: RegionNA1 (DefaultBaseURL) or RegionEU1
@@ -255,7 +248,7 @@ func WithIdempotencyKey(key string) Option {
 
 // checkHeaderValue refuses values that would break or inject a header line.
 func checkHeaderValue(field, v string) error {
-	if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+	if strings.ContainsFunc(v, shared.IsControl) {
 		return &ValidationError{Field: field, Reason: "must not contain control characters"}
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // ProfileConfig shapes the AI's input and output. It is shared by profiles,
@@ -22,40 +24,31 @@ type ProfileConfig struct {
 
 // clone returns a deep copy of c, so that changing it leaves c as it was.
 func (c ProfileConfig) clone() ProfileConfig {
-	out := ProfileConfig{Slice: clonePtr(c.Slice), Cache: clonePtr(c.Cache)}
+	out := ProfileConfig{Slice: shared.ClonePtr(c.Slice), Cache: shared.ClonePtr(c.Cache)}
 	if c.Cache != nil {
-		out.Cache.EnableEventCache = clonePtr(c.Cache.EnableEventCache)
+		out.Cache.EnableEventCache = shared.ClonePtr(c.Cache.EnableEventCache)
 	}
 	if l := c.LLM; l != nil {
 		out.LLM = &LLMConfig{PrePrompt: l.PrePrompt, PostPrompt: l.PostPrompt,
-			Temperature: clonePtr(l.Temperature), ResponseSchema: l.ResponseSchema.clone()}
+			Temperature: shared.ClonePtr(l.Temperature), ResponseSchema: l.ResponseSchema.clone()}
 	}
 	if x := c.Context; x != nil {
 		out.Context = &ContextConfig{
 			Include: slices.Clone(x.Include), Exclude: slices.Clone(x.Exclude),
-			ExcludeUserContext: clonePtr(x.ExcludeUserContext), ExcludeOrgContext: clonePtr(x.ExcludeOrgContext),
-			ExcludeLocation: clonePtr(x.ExcludeLocation), ExcludeDevice: clonePtr(x.ExcludeDevice),
+			ExcludeUserContext: shared.ClonePtr(x.ExcludeUserContext), ExcludeOrgContext: shared.ClonePtr(x.ExcludeOrgContext),
+			ExcludeLocation: shared.ClonePtr(x.ExcludeLocation), ExcludeDevice: shared.ClonePtr(x.ExcludeDevice),
 		}
 	}
 	if e := c.Events; e != nil {
 		out.Events = &EventsConfig{
 			IncludeTypes: slices.Clone(e.IncludeTypes), ExcludeTypes: slices.Clone(e.ExcludeTypes),
-			ExcludeDefinedEvents: clonePtr(e.ExcludeDefinedEvents), ExcludeAPIEvents: clonePtr(e.ExcludeAPIEvents),
-			ExcludeEventTimestamps: clonePtr(e.ExcludeEventTimestamps), ExcludeSelectors: clonePtr(e.ExcludeSelectors),
-			IncludeSelectorTags: clonePtr(e.IncludeSelectorTags), IncludeTabIndex: clonePtr(e.IncludeTabIndex),
-			IncludeDescriptions: clonePtr(e.IncludeDescriptions), TrimToLastNSelectors: clonePtr(e.TrimToLastNSelectors),
+			ExcludeDefinedEvents: shared.ClonePtr(e.ExcludeDefinedEvents), ExcludeAPIEvents: shared.ClonePtr(e.ExcludeAPIEvents),
+			ExcludeEventTimestamps: shared.ClonePtr(e.ExcludeEventTimestamps), ExcludeSelectors: shared.ClonePtr(e.ExcludeSelectors),
+			IncludeSelectorTags: shared.ClonePtr(e.IncludeSelectorTags), IncludeTabIndex: shared.ClonePtr(e.IncludeTabIndex),
+			IncludeDescriptions: shared.ClonePtr(e.IncludeDescriptions), TrimToLastNSelectors: shared.ClonePtr(e.TrimToLastNSelectors),
 		}
 	}
 	return out
-}
-
-// clonePtr returns a pointer to a copy of *p, or nil.
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
 }
 
 // validate checks what the API would refuse, before anything is sent.
@@ -166,7 +159,7 @@ func (c SliceConfig) MarshalJSON() ([]byte, error) {
 		t := c.EndTimestamp.UTC()
 		w.EndTimestamp = &t
 	}
-	return marshalJSON(w)
+	return shared.MarshalJSON(w)
 }
 
 // UnmarshalJSON decodes the wire shape; duration_limit_ms and event_limit may

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-querystring/query"
 
 	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // ProfilesService creates, reads, updates and deletes prompt profiles: the
@@ -89,7 +90,7 @@ func (p Profile) MarshalJSON() ([]byte, error) {
 	if cfg != (ProfileConfig{}) {
 		w.Configuration = &cfg
 	}
-	return marshalJSON(w)
+	return shared.MarshalJSON(w)
 }
 
 // Ptr returns a pointer to v, for the optional fields whose false or 0 must
@@ -132,7 +133,7 @@ func (p ProfilePage) MarshalJSON() ([]byte, error) {
 	if profiles == nil {
 		profiles = []*Profile{}
 	}
-	return marshalJSON(struct {
+	return shared.MarshalJSON(struct {
 		Profiles            []*Profile `json:"profiles"`
 		NextPaginationToken string     `json:"next_pagination_token,omitempty"`
 	}{profiles, p.NextPageToken})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // SchemaType is a type in Fullstory's response schema dialect, always
@@ -74,7 +75,7 @@ func SchemaFor[T any]() (*Schema, error) {
 func ParseSchema(jsonSchema []byte) (*Schema, error) {
 	var js jsonschema.Schema
 	if err := json.Unmarshal(jsonSchema, &js); err != nil {
-		return nil, &ValidationError{Field: "JSON schema", Reason: "does not parse: " + oneLine(err.Error(), 200)}
+		return nil, &ValidationError{Field: "JSON schema", Reason: "does not parse: " + shared.OneLine(err.Error(), 200)}
 	}
 	conv := schemaConverter{root: &js, budget: maxSchemaNodes}
 	s, err := conv.convert(&js, 0)
@@ -139,7 +140,7 @@ func (c *schemaConverter) convert(js *jsonschema.Schema, depth int) (*Schema, er
 	for name, p := range js.Properties {
 		ps, err := c.convert(p, depth+1)
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %w", oneLine(name, 60), err)
+			return nil, fmt.Errorf("property %q: %w", shared.OneLine(name, 60), err)
 		}
 		if out.Properties == nil {
 			out.Properties = make(map[string]*Schema, len(js.Properties))
@@ -229,7 +230,7 @@ func (c *schemaConverter) typeOf(js *jsonschema.Schema) (SchemaType, bool, error
 	case TypeString, TypeNumber, TypeInteger, TypeBoolean, TypeArray, TypeObject:
 		return t, nullable, nil
 	}
-	return "", false, fmt.Errorf("type %q is not one of string, number, integer, boolean, array, object", oneLine(main[0], 40))
+	return "", false, fmt.Errorf("type %q is not one of string, number, integer, boolean, array, object", shared.OneLine(main[0], 40))
 }
 
 // resolveRef finds a local reference, "#/$defs/Name" or "#/definitions/Name".
@@ -246,10 +247,10 @@ func resolveRef(ref string, root *jsonschema.Schema) (*jsonschema.Schema, error)
 			if d, ok := defs[name]; ok && d != nil {
 				return d, nil
 			}
-			return nil, fmt.Errorf("$ref %q points to no definition", oneLine(ref, 80))
+			return nil, fmt.Errorf("$ref %q points to no definition", shared.OneLine(ref, 80))
 		}
 	}
-	return nil, fmt.Errorf("$ref %q is not a local #/$defs/ reference", oneLine(ref, 80))
+	return nil, fmt.Errorf("$ref %q is not a local #/$defs/ reference", shared.OneLine(ref, 80))
 }
 
 // validate checks a hand-written schema before it is sent.

@@ -3,6 +3,8 @@ package fullstory
 import (
 	"net/url"
 	"strings"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // SessionID identifies one Fullstory session: the "userId:sessionId" pair that
@@ -121,4 +123,4 @@ func (id SessionID) validate() error {
 	return nil
 }
 
-func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
+func isSpaceOrControl(r rune) bool { return r == ' ' || shared.IsControl(r) }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-querystring/query"
 
 	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // SessionsService lists a user's sessions, summarizes sessions and reads
@@ -83,7 +84,7 @@ func (s Session) MarshalJSON() ([]byte, error) {
 	if !s.CreatedTime.IsZero() {
 		created = strconv.FormatInt(s.CreatedTime.Unix(), 10)
 	}
-	return marshalJSON(struct {
+	return shared.MarshalJSON(struct {
 		UserID      string `json:"userId"`
 		SessionID   string `json:"sessionId"`
 		CreatedTime string `json:"createdTime,omitempty"`
@@ -100,7 +101,7 @@ func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts
 	if o.Limit < 0 {
 		return nil, &ValidationError{Field: "limit", Reason: "must not be negative"}
 	}
-	if strings.ContainsFunc(o.UID+o.Email, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+	if strings.ContainsFunc(o.UID+o.Email, shared.IsControl) {
 		return nil, &ValidationError{Field: "list sessions options", Reason: "UID and Email must not contain control characters"}
 	}
 	v, err := query.Values(o)

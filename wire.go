@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Decoding helpers for the API's tolerant wire formats: protobuf JSON may
@@ -27,7 +29,7 @@ func (n *flexInt) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return fmt.Errorf("%s is not an integer", oneLine(string(data), 40))
+			return fmt.Errorf("%s is not an integer", shared.OneLine(string(data), 40))
 		}
 		v = int64(f)
 	}
@@ -55,7 +57,7 @@ func (f *flexString) UnmarshalJSON(data []byte) error {
 	default:
 		var n json.Number
 		if err := json.Unmarshal(data, &n); err != nil {
-			return fmt.Errorf("id %s is neither a string nor a number", oneLine(string(data), 40))
+			return fmt.Errorf("id %s is neither a string nor a number", shared.OneLine(string(data), 40))
 		}
 		*f = flexString(n.String())
 	}
@@ -80,7 +82,7 @@ func parseCreatedTime(v string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("createdTime %q is neither unix seconds nor RFC 3339", oneLine(v, 40))
+	return time.Time{}, fmt.Errorf("createdTime %q is neither unix seconds nor RFC 3339", shared.OneLine(v, 40))
 }
 
 func firstNonNil[T any](a, b *T) *T {

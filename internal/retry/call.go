@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Policy is one call's retry settings.
@@ -84,7 +85,7 @@ func (c *Call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		return false, err
 	}
 	if c.Attempts > c.MaxRetries {
-		c.Stopped = fmt.Sprintf("%s; no retries left after %s", reason, pluralAttempts(c.Attempts))
+		c.Stopped = fmt.Sprintf("%s; no retries left after %s", reason, shared.Attempts(c.Attempts))
 		return false, err
 	}
 	wait := Backoff(c.WaitMin, c.WaitMax, c.Attempts-1)
@@ -123,12 +124,4 @@ func (c *Call) log(level slog.Level, msg string, attrs ...any) {
 		return
 	}
 	c.Logger.Log(context.Background(), level, msg, append([]any{"method", c.Method, "path", c.Path}, attrs...)...)
-}
-
-// pluralAttempts returns "1 attempt" or "N attempts".
-func pluralAttempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return strconv.Itoa(n) + " attempts"
 }

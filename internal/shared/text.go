@@ -1,0 +1,49 @@
+package shared
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Unprintable reports whether r has no place in a line of a log or an error
+// message: a control character (C0, DEL, C1) or a format character (Unicode
+// category Cf), such as a text-direction override (U+202E), a zero-width space
+// (U+200B), a byte-order mark (U+FEFF) or a soft hyphen (U+00AD). Format
+// characters let a server reorder or hide parts of a line and defeat grep.
+func Unprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// IsControl reports whether r is a control character: C0, DEL or C1.
+func IsControl(r rune) bool { return unicode.IsControl(r) }
+
+// OneLine returns s as one printable line of at most n runes: invalid UTF-8
+// and format characters are dropped, control characters and runs of white
+// space become one space, and a cut is marked with "…".
+func OneLine(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r):
+			return ' '
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n]) + "…"
+	}
+	return s
+}
+
+// Attempts returns "1 attempt" or "N attempts".
+func Attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
+}

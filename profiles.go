@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
-	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/engine"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -152,7 +152,7 @@ func (s *ProfilesService) Create(ctx context.Context, req *ProfileRequest, opts 
 	var out struct {
 		ID ProfileID `json:"id"`
 	}
-	r := &request{method: "POST", path: "/v2/visit_profile", body: req, class: retry.Write, out: &out}
+	r := &request{method: "POST", path: "/v2/visit_profile", body: req, class: engine.Write, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return "", err
 	}
@@ -169,7 +169,7 @@ func (s *ProfilesService) Get(ctx context.Context, id ProfileID, opts ...Option)
 		return nil, err
 	}
 	p := new(Profile)
-	if err := s.client.do(ctx, &request{method: "GET", path: path, class: retry.Read, out: p}, opts); err != nil {
+	if err := s.client.do(ctx, &request{method: "GET", path: path, class: engine.Read, out: p}, opts); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -190,7 +190,7 @@ func (s *ProfilesService) Update(ctx context.Context, id ProfileID, req *Profile
 	if err := req.validate(); err != nil {
 		return err
 	}
-	return s.client.do(ctx, &request{method: "POST", path: path, body: req, class: retry.Write, emptyOK: true}, opts)
+	return s.client.do(ctx, &request{method: "POST", path: path, body: req, class: engine.Write, emptyOK: true}, opts)
 }
 
 // Delete deletes the profile with the given id.
@@ -199,7 +199,7 @@ func (s *ProfilesService) Delete(ctx context.Context, id ProfileID, opts ...Opti
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &request{method: "DELETE", path: path, class: retry.Read, emptyOK: true}, opts)
+	return s.client.do(ctx, &request{method: "DELETE", path: path, class: engine.Read, emptyOK: true}, opts)
 }
 
 // List returns one page of profiles. o may be nil for the first page with the
@@ -210,7 +210,7 @@ func (s *ProfilesService) List(ctx context.Context, o *ListProfilesOptions, opts
 		return nil, err
 	}
 	page := new(ProfilePage)
-	if err := s.client.do(ctx, &request{method: "GET", path: "/v2/visit_profile", query: q, class: retry.Read, out: page}, opts); err != nil {
+	if err := s.client.do(ctx, &request{method: "GET", path: "/v2/visit_profile", query: q, class: engine.Read, out: page}, opts); err != nil {
 		return nil, err
 	}
 	return page, nil

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 
-	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/engine"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -109,7 +109,7 @@ func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts
 		return nil, &ValidationError{Field: "list sessions options", Reason: "cannot be encoded"}
 	}
 	var out sessionList
-	r := &request{method: "GET", path: "/sessions/v2", query: v.Encode(), class: retry.Read, out: &out, private: []string{o.UID, o.Email}}
+	r := &request{method: "GET", path: "/sessions/v2", query: v.Encode(), class: engine.Read, out: &out, private: []string{o.UID, o.Email}}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *SessionsService) Events(ctx context.Context, id SessionID, opts ...Opti
 	var out struct {
 		Events []Event `json:"events"`
 	}
-	r := &request{method: "GET", path: "/v2/sessions/" + id.PathEscaped() + "/events", class: retry.Read, out: &out}
+	r := &request{method: "GET", path: "/v2/sessions/" + id.PathEscaped() + "/events", class: engine.Read, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *SessionsService) Context(ctx context.Context, id SessionID, cfg *Profil
 	var out struct {
 		ContextData *SessionContext `json:"context_data"`
 	}
-	r := &request{method: "POST", path: "/v2/sessions/" + id.PathEscaped() + "/context", body: body, class: retry.Read, out: &out}
+	r := &request{method: "POST", path: "/v2/sessions/" + id.PathEscaped() + "/context", body: body, class: engine.Read, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}

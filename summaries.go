@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/engine"
 )
 
 // SummarizeRequest says how to summarize a session.
@@ -52,7 +52,7 @@ func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *Summ
 	if p := req.Profile; p != "" && (strings.TrimSpace(string(p)) != string(p) || strings.ContainsFunc(string(p), isSpaceOrControl)) {
 		return nil, &ValidationError{Field: "profile id", Reason: "is not a valid id"}
 	}
-	r := &request{path: "/v2/sessions/" + id.PathEscaped() + "/summary", class: retry.Summary}
+	r := &request{path: "/v2/sessions/" + id.PathEscaped() + "/summary", class: engine.Summary}
 	if req.Overrides == nil {
 		r.method = "GET"
 		q := url.Values{}

@@ -47,3 +47,21 @@ func Attempts(n int) string {
 	}
 	return strconv.Itoa(n) + " attempts"
 }
+
+// Printable returns s without format characters and invalid UTF-8, and with
+// each control character replaced by a space, so that it prints as the one
+// line it is meant to be, in the order it was written.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, Unprintable) && utf8.ValidString(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r):
+			return ' '
+		case unicode.Is(unicode.Cf, r), r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}

@@ -1,8 +1,7 @@
-package retry
+package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -30,9 +29,19 @@ func NewGate(perSecond float64, burst int) *Gate {
 	return g
 }
 
-// ErrWaitTooLong is returned when an attempt would have to wait past the
-// context's deadline for the Gate; nothing was sent.
-var ErrWaitTooLong = errors.New("waiting for the rate limit would outlast the context deadline")
+// HeldError is an Outcome.Err for a call that the Gate held back because the
+// wait would outlast the context's deadline. Nothing was sent.
+type HeldError struct {
+	Wait   time.Duration // how long the call would have had to wait; 0: not known
+	Reason string        // what held it: the server's pause or the client-side limit
+}
+
+func (e *HeldError) Error() string {
+	if e.Wait > 0 {
+		return fmt.Sprintf("waiting %s for %s would outlast the context deadline", e.Wait.Round(time.Millisecond), e.Reason)
+	}
+	return "waiting for " + e.Reason + " would outlast the context deadline"
+}
 
 // Wait blocks until an attempt may start, or the context ends.
 func (g *Gate) Wait(ctx context.Context) error {
@@ -45,7 +54,7 @@ func (g *Gate) Wait(ctx context.Context) error {
 			return g.limit(ctx)
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(pause).After(deadline) {
-			return fmt.Errorf("%w (the server asked for a %s pause)", ErrWaitTooLong, pause.Round(time.Millisecond))
+			return &HeldError{Wait: pause, Reason: "the pause the server asked for"}
 		}
 		t := time.NewTimer(pause)
 		select {
@@ -65,21 +74,17 @@ func (g *Gate) limit(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return fmt.Errorf("%w (client-side rate limit)", ErrWaitTooLong)
+			return &HeldError{Reason: "the client-side rate limit"}
 		}
 	}
 	return nil
 }
 
-// observe pauses every attempt of the Client after a 429 with Retry-After,
-// so that concurrent calls do not each find the limit. A pause longer than
-// maxPause is not taken: such calls return the 429 at once instead.
-func (g *Gate) observe(resp *http.Response, maxPause time.Duration) {
-	if g == nil || resp.StatusCode != http.StatusTooManyRequests {
-		return
-	}
-	ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	if !ok || ra <= 0 || ra > maxPause {
+// Observe pauses every attempt of the Client after a 429 with a Retry-After
+// of ra, so that concurrent calls do not each find the limit. A pause longer
+// than maxPause is not taken: such calls return the 429 at once instead.
+func (g *Gate) Observe(status int, ra time.Duration, ok bool, maxPause time.Duration) {
+	if g == nil || status != http.StatusTooManyRequests || !ok || ra <= 0 || ra > maxPause {
 		return
 	}
 	until := time.Now().Add(ra).UnixNano()

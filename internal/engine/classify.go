@@ -1,4 +1,4 @@
-package retry
+package engine
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -47,8 +46,6 @@ func Retryable(ctx context.Context, cl Class, status int, err error) (bool, stri
 		switch {
 		case ctx.Err() != nil:
 			return false, "the context is done"
-		case errors.Is(err, ErrWaitTooLong):
-			return false, "the rate-limit wait would outlast the context"
 		case NeverSent(err):
 			return true, "connection failed before the request was sent"
 		case !transient(err):
@@ -108,14 +105,4 @@ func transient(err error) bool {
 		return false
 	}
 	return true
-}
-
-// Describe returns a short description of a transport error for logs,
-// without the URL that a *url.Error carries.
-func Describe(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }

@@ -1,4 +1,4 @@
-package retry_test
+package engine_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
-	"github.com/summarykit/fullstory-go/internal/retry"
+	"github.com/summarykit/fullstory-go/internal/engine"
 )
 
 func TestMain(m *testing.M) {
@@ -42,11 +42,11 @@ func TestRetryableStatusByClass(t *testing.T) {
 		http.StatusServiceUnavailable:  {true, true, false},
 		http.StatusGatewayTimeout:      {true, true, false},
 	}
-	classes := []retry.Class{retry.Read, retry.Summary, retry.Write}
+	classes := []engine.Class{engine.Read, engine.Summary, engine.Write}
 	for status, byClass := range want {
 		for i, cl := range classes {
 			t.Run(fmt.Sprintf("%s/%d", cl, status), func(t *testing.T) {
-				got, reason := retry.Retryable(ctx, cl, status, nil)
+				got, reason := engine.Retryable(ctx, cl, status, nil)
 				assert.Equal(t, byClass[i], got)
 				if got {
 					assert.NotEmpty(t, reason)
@@ -81,9 +81,9 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 		{"connection refused, context done", dial, done, [3]bool{false, false, false}},
 		{"timeout, context done", timeout, done, [3]bool{false, false, false}},
 	} {
-		for i, cl := range []retry.Class{retry.Read, retry.Summary, retry.Write} {
+		for i, cl := range []engine.Class{engine.Read, engine.Summary, engine.Write} {
 			t.Run(tc.name+"/"+cl.String(), func(t *testing.T) {
-				got, reason := retry.Retryable(tc.ctx, cl, 0, tc.err)
+				got, reason := engine.Retryable(tc.ctx, cl, 0, tc.err)
 				assert.Equal(t, tc.want[i], got)
 				assert.NotEmpty(t, reason)
 			})
@@ -93,17 +93,17 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 
 func TestNeverSentAndAttemptTimedOut(t *testing.T) {
 	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	assert.True(t, retry.NeverSent(fmt.Errorf("wrapped: %w", dial)))
-	assert.False(t, retry.NeverSent(&net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}))
-	assert.False(t, retry.NeverSent(errors.New("dial tcp: refused")))
+	assert.True(t, engine.NeverSent(fmt.Errorf("wrapped: %w", dial)))
+	assert.False(t, engine.NeverSent(&net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}))
+	assert.False(t, engine.NeverSent(errors.New("dial tcp: refused")))
 
 	live := context.Background()
 	done, cancel := context.WithTimeout(context.Background(), -time.Second)
 	defer cancel()
-	assert.True(t, retry.AttemptTimedOut(live, context.DeadlineExceeded))
-	assert.True(t, retry.AttemptTimedOut(live, &net.OpError{Op: "read", Err: timeoutError{}}))
-	assert.False(t, retry.AttemptTimedOut(done, context.DeadlineExceeded), "the caller's deadline is not the attempt's")
-	assert.False(t, retry.AttemptTimedOut(live, syscall.ECONNRESET))
+	assert.True(t, engine.AttemptTimedOut(live, context.DeadlineExceeded))
+	assert.True(t, engine.AttemptTimedOut(live, &net.OpError{Op: "read", Err: timeoutError{}}))
+	assert.False(t, engine.AttemptTimedOut(done, context.DeadlineExceeded), "the caller's deadline is not the attempt's")
+	assert.False(t, engine.AttemptTimedOut(live, syscall.ECONNRESET))
 }
 
 // timeoutError is a net.Error that timed out.
@@ -114,10 +114,10 @@ func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
 
 func TestClassString(t *testing.T) {
-	assert.Equal(t, "read", retry.Read.String())
-	assert.Equal(t, "summary", retry.Summary.String())
-	assert.Equal(t, "write", retry.Write.String())
-	assert.Equal(t, "class(7)", retry.Class(7).String())
+	assert.Equal(t, "read", engine.Read.String())
+	assert.Equal(t, "summary", engine.Summary.String())
+	assert.Equal(t, "write", engine.Write.String())
+	assert.Equal(t, "class(7)", engine.Class(7).String())
 }
 
 func TestBackoffBounds(t *testing.T) {
@@ -138,7 +138,7 @@ func TestBackoffBounds(t *testing.T) {
 				ceiling = 0 // doubling zero stays zero
 			}
 			for range 50 {
-				d := retry.Backoff(tc.min, tc.max, n)
+				d := engine.Backoff(tc.min, tc.max, n)
 				if d < ceiling/2 || d > ceiling || d > tc.max {
 					t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, n, d, ceiling/2, ceiling)
 				}
@@ -150,7 +150,7 @@ func TestBackoffBounds(t *testing.T) {
 func TestBackoffIsJittered(t *testing.T) {
 	seen := make(map[time.Duration]bool)
 	for range 200 {
-		seen[retry.Backoff(time.Millisecond, time.Second, 5)] = true
+		seen[engine.Backoff(time.Millisecond, time.Second, 5)] = true
 	}
 	assert.Greater(t, len(seen), 1, "the wait never varied")
 }
@@ -167,6 +167,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{" 30 ", 30 * time.Second, true},
 		{"3600", time.Hour, true},
 		{"99999999999999", 365 * 24 * time.Hour, true},
+		{"99999999999999999999", 365 * 24 * time.Hour, true},
+		{"+5", 0, false},
 		{now.Add(45 * time.Second).Format(http.TimeFormat), 45 * time.Second, true},
 		{now.Add(2 * time.Hour).Format(time.RFC850), 2 * time.Hour, true},
 		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
@@ -179,7 +181,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"2025-06-26T23:02:54Z", 0, false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, ok := retry.ParseRetryAfter(tc.in, now)
+			got, ok := engine.ParseRetryAfter(tc.in, now)
 			assert.Equal(t, tc.ok, ok)
 			assert.Equal(t, tc.want, got)
 		})
@@ -191,7 +193,18 @@ func TestParseRetryAfter(t *testing.T) {
 func TestBackoffJittersTheFirstRetry(t *testing.T) {
 	seen := make(map[time.Duration]bool)
 	for range 200 {
-		seen[retry.Backoff(500*time.Millisecond, 8*time.Second, 0)] = true
+		seen[engine.Backoff(500*time.Millisecond, 8*time.Second, 0)] = true
 	}
 	assert.Greater(t, len(seen), 50)
+}
+
+// An HTTP date names a whole second; the wait reaches it exactly, never
+// rounded down to a second before it.
+func TestParseRetryAfterDateIsNotRounded(t *testing.T) {
+	now := time.Date(2025, 6, 26, 23, 1, 54, 600*int(time.Millisecond), time.UTC)
+	named := time.Date(2025, 6, 26, 23, 1, 56, 0, time.UTC)
+	got, ok := engine.ParseRetryAfter(named.Format(http.TimeFormat), now)
+	assert.True(t, ok)
+	assert.Equal(t, 1400*time.Millisecond, got)
+	assert.False(t, now.Add(got).Before(named))
 }

@@ -1,6 +1,7 @@
-package retry
+package engine
 
 import (
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -24,27 +25,27 @@ func Backoff(min, max time.Duration, n int) time.Duration {
 	return half + rand.N(ceiling-half+1)
 }
 
+// longestRetryAfter stands for any Retry-After of a year or more: past
+// every cap, so the call returns at once with it.
+const longestRetryAfter = 365 * 24 * time.Hour
+
 // ParseRetryAfter reads a Retry-After header: whole seconds or an HTTP date.
+// A date gives the exact time left, never rounded down, so that a retry
+// never goes out before the time the server named. A number of seconds too
+// large for any integer type counts as a year: beyond every cap, not absent.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second)*365 {
-			secs = int64(24*time.Hour/time.Second) * 365
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(longestRetryAfter/time.Second) {
+			return longestRetryAfter, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d.Round(time.Second), true
+		return max(t.Sub(now), 0), true
 	}
 	return 0, false
 }

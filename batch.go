@@ -47,11 +47,15 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 			i int
 			r SummaryResult
 		}
-		results := make(chan indexed, workers)
+		// Unbuffered: a worker starts its next summary only once the
+		// caller has taken its last result, so the summaries started never
+		// exceed those consumed plus the workers, and none starts after the
+		// caller stops. Each may spend an Activation.
+		results := make(chan indexed)
+		stopped := make(chan struct{}) // closed when the caller stops
 		var (
-			next    atomic.Int64
-			stopped atomic.Bool
-			wg      sync.WaitGroup
+			next atomic.Int64
+			wg   sync.WaitGroup
 		)
 		wg.Add(workers)
 		for range workers {
@@ -59,11 +63,20 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 				defer wg.Done()
 				for {
 					i := int(next.Add(1) - 1)
-					if i >= len(ids) || stopped.Load() {
+					if i >= len(ids) {
 						return
 					}
+					select {
+					case <-stopped:
+						return
+					default:
+					}
 					sum, err := s.Summarize(ctx, ids[i], req, opts...)
-					results <- indexed{i, SummaryResult{ID: ids[i], Summary: sum, Err: err}}
+					select {
+					case results <- indexed{i, SummaryResult{ID: ids[i], Summary: sum, Err: err}}:
+					case <-stopped:
+						return // nobody takes it
+					}
 				}
 			}()
 		}
@@ -72,9 +85,9 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 			close(results)
 		}()
 		defer func() {
-			// After a break: stop the rest, and drain so every worker can
-			// finish its send and end before SummarizeEach returns.
-			stopped.Store(true)
+			// After a break: stop the rest, and wait until every worker
+			// has ended before SummarizeEach returns.
+			close(stopped)
 			cancel()
 			for range results {
 			}

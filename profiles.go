@@ -55,8 +55,12 @@ type profileWire struct {
 
 // UnmarshalJSON decodes the wire shape, with slice, context, events and cache
 // under "configuration" and llm at the top. Settings found at the top level
-// instead are accepted too.
+// instead are accepted too, and so are lowerCamelCase names (prePrompt).
 func (p *Profile) UnmarshalJSON(data []byte) error {
+	data, err := snakeKeys(data)
+	if err != nil {
+		return err
+	}
 	var flat struct {
 		ID   ProfileID `json:"id"`
 		Name string    `json:"name"`
@@ -109,8 +113,13 @@ type ProfilePage struct {
 	NextPageToken string // empty on the last page
 }
 
-// UnmarshalJSON accepts both names the API has used for the next token.
+// UnmarshalJSON accepts both names the API has used for the next token, in
+// snake_case or lowerCamelCase.
 func (p *ProfilePage) UnmarshalJSON(data []byte) error {
+	data, err := snakeKeys(data)
+	if err != nil {
+		return err
+	}
 	var wire struct {
 		Profiles            []*Profile `json:"profiles"`
 		NextPageToken       string     `json:"next_page_token"`

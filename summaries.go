@@ -37,6 +37,22 @@ type Summary struct {
 	ResponseSchema *Schema `json:"response_schema,omitempty"`
 }
 
+// UnmarshalJSON reads the schema as "response_schema" or, as a protobuf JSON
+// encoder may write it, "responseSchema".
+func (s *Summary) UnmarshalJSON(data []byte) error {
+	type plain Summary
+	var w struct {
+		plain
+		Camel *Schema `json:"responseSchema"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*s = Summary(w.plain)
+	s.ResponseSchema = firstNonNil(s.ResponseSchema, w.Camel)
+	return nil
+}
+
 // Summarize asks the LLM to summarize one session. Each summary spends an
 // Activation, so it is retried only on 429, 502, 503, 504 and connections that
 // failed before sending, never after a 500 or a timeout. req may be nil for a

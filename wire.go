@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/summarykit/fullstory-go/internal/shared"
@@ -90,4 +92,69 @@ func firstNonNil[T any](a, b *T) *T {
 		return a
 	}
 	return b
+}
+
+// camelKey finds an object key in lowerCamelCase, such as "prePrompt".
+var camelKey = regexp.MustCompile(`"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*"\s*:`)
+
+// snakeKeys returns data with its lowerCamelCase object keys in snake_case
+// (prePrompt → pre_prompt, durationLimitMs → duration_limit_ms), so that one
+// set of json tags reads both: a protobuf JSON encoder writes lowerCamelCase
+// unless told otherwise, and the API's endpoints differ. A key that is there
+// in both spellings keeps its snake_case value. Values, and every key under
+// a response schema (whose property names are the caller's own), are left
+// as they are.
+func snakeKeys(data []byte) ([]byte, error) {
+	if !camelKey.Match(data) {
+		return data, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return shared.MarshalJSON(snakeValue(v))
+}
+
+func snakeValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			snake := toSnake(k)
+			if _, both := v[snake]; both && snake != k {
+				continue
+			}
+			if snake == "response_schema" {
+				out[snake] = x
+				continue
+			}
+			out[snake] = snakeValue(x)
+		}
+		return out
+	case []any:
+		for i, x := range v {
+			v[i] = snakeValue(x)
+		}
+	}
+	return v
+}
+
+// toSnake turns "durationLimitMs" into "duration_limit_ms".
+func toSnake(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsUpper) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -28,8 +28,12 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 			return
 		}
 		st, err := s.client.callSettings(opts)
-		if ctx == nil {
+		switch {
+		case ctx == nil:
 			err = &ValidationError{Field: "context", Reason: "is nil"}
+		case err == nil && st.responseInto != nil:
+			// Every summary of the batch would write to it at once.
+			err = &ValidationError{Field: "response destination", Reason: "applies to one call; SummarizeEach makes many"}
 		}
 		if err != nil {
 			for i, id := range ids {

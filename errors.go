@@ -103,6 +103,18 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrInvalidArgument.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
 
+// Errors of structured output, from Summary.Decode, DecodeSummary and
+// SummarizeAs. The summary itself succeeded (and spent its Activation):
+// SummarizeAs returns it with the error, so its text is not lost.
+var (
+	// ErrNoStructuredOutput: the summary has no structured response and its
+	// text holds no JSON, as when the profile has no response schema.
+	ErrNoStructuredOutput = errors.New("fullstory: the summary has no structured response and its text holds no JSON")
+	// ErrStructuredOutputMismatch: the structured output is JSON that does
+	// not decode into the type asked for.
+	ErrStructuredOutputMismatch = errors.New("fullstory: the structured output does not fit the type")
+)
+
 // ErrInvalidResponse is what an error for a success response that cannot be
 // used matches through errors.Is: a body that is not JSON, has the wrong
 // types, is empty where data was expected, or is larger than 32 MiB.

@@ -44,6 +44,8 @@ type settings struct {
 	userAgent         string // the caller's product, appended to ours
 	integrationSource string
 	idempotencyKey    string
+	header            http.Header // WithHeader's; shared between copies, so never changed in place
+	responseInto      *Response   // per call: where the last response's metadata goes
 
 	concurrency   int     // SummarizeEach workers
 	ratePerSecond float64 // client-side limit; 0: none
@@ -242,6 +244,51 @@ func WithIdempotencyKey(key string) Option {
 			return err
 		}
 		s.idempotencyKey = key
+		return nil
+	}
+}
+
+// reservedHeaders are the headers that the client sets itself, or that
+// net/http owns: WithHeader refuses them.
+var reservedHeaders = map[string]string{
+	"Authorization":      "the API key passed to NewClient",
+	"User-Agent":         "WithUserAgent",
+	"Integration-Source": "WithIntegrationSource",
+	"Idempotency-Key":    "WithIdempotencyKey",
+	"Content-Type":       "",
+	"Content-Length":     "",
+	"Transfer-Encoding":  "",
+	"Host":               "",
+	"Connection":         "",
+	"Accept":             "",
+}
+
+// WithHeader adds a header to every request of the Client, or of one call,
+// e.g. a tracing or tenant header that a proxy in between expects. It adds
+// to what earlier WithHeader options added. The headers that the client
+// sets itself are refused: use the option named in the error instead.
+func WithHeader(key, value string) Option {
+	return func(s *settings) error {
+		canon := http.CanonicalHeaderKey(strings.TrimSpace(key))
+		if canon == "" || strings.ContainsFunc(canon, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) }) {
+			return &ValidationError{Field: "header", Reason: "the name must be an HTTP token"}
+		}
+		if use, ok := reservedHeaders[canon]; ok {
+			reason := canon + " is set by the client"
+			if use != "" {
+				reason += "; use " + use
+			}
+			return &ValidationError{Field: "header", Reason: reason}
+		}
+		if err := checkHeaderValue("header "+canon, value); err != nil {
+			return err
+		}
+		h := s.header.Clone() // the Client's map may be shared with calls in flight
+		if h == nil {
+			h = make(http.Header, 1)
+		}
+		h.Add(canon, value)
+		s.header = h
 		return nil
 	}
 }

@@ -65,6 +65,9 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 		Policy: policy(s, r),
 		Log:    log,
 	})
+	if s.responseInto != nil && out.Status != 0 {
+		*s.responseInto = Response{StatusCode: out.Status, Header: out.Header, Attempts: out.Attempts}
+	}
 	err = result(ctx, r, out, red)
 	if err != nil && log != nil {
 		logFailure(log, r, out, err)
@@ -99,7 +102,10 @@ func policy(s *settings, r *request) engine.Policy {
 
 // header returns the headers of one call.
 func (c *Client) header(s *settings, hasBody bool) http.Header {
-	h := make(http.Header, 6)
+	h := make(http.Header, 6+len(s.header))
+	for k, v := range s.header {
+		h[k] = v // never written to: a copy of the slice is not needed
+	}
 	h.Set("Authorization", c.auth)
 	h.Set("Accept", "application/json")
 	ua := c.ua

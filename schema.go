@@ -54,16 +54,18 @@ const maxSchemaNodes = 10000
 // tags, required unless omitempty or omitzero, descriptions from
 // `jsonschema:"..."` tags, pointers nullable. It uses
 // github.com/google/jsonschema-go and converts its result to Fullstory's
-// dialect.
+// dialect. A type it cannot express fails with a *ValidationError
+// (ErrInvalidArgument).
 func SchemaFor[T any]() (*Schema, error) {
+	field := fmt.Sprintf("schema for %T", *new(T))
 	js, err := jsonschema.For[T](&jsonschema.ForOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
+		return nil, &ValidationError{Field: field, Reason: err.Error()}
 	}
 	conv := schemaConverter{root: js, budget: maxSchemaNodes, goSlices: true}
 	s, err := conv.convert(js, 0)
 	if err != nil {
-		return nil, fmt.Errorf("fullstory: schema for %T: %w", *new(T), err)
+		return nil, &ValidationError{Field: field, Reason: err.Error()}
 	}
 	return s, nil
 }

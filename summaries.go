@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -116,12 +115,11 @@ type summarizeBody struct {
 	ProfileConfig
 }
 
-// errNoJSON is why Decode fails on a summary without structured output.
-var errNoJSON = errors.New("the summary has no structured response and its text holds no JSON")
-
 // Decode unmarshals the structured output into v: Response when present,
 // otherwise JSON found in Text (bare, or in a ```json fence), as profiles
-// written for the quick-start guide's output_schema return it.
+// written for the quick-start guide's output_schema return it. It fails with
+// ErrNoStructuredOutput when there is neither, and with an error that matches
+// ErrStructuredOutputMismatch when the JSON does not fit v.
 func (s *Summary) Decode(v any) error {
 	if s == nil {
 		return &ValidationError{Field: "summary", Reason: "is nil"}
@@ -139,16 +137,16 @@ func (s *Summary) Decode(v any) error {
 			}
 		}
 		if err := json.Unmarshal(data, v); err != nil {
-			return fmt.Errorf("fullstory: decoding the summary response: %w", err)
+			return fmt.Errorf("%w: decoding the summary response: %w", ErrStructuredOutputMismatch, err)
 		}
 		return nil
 	}
 	data = jsonInText(s.Text)
 	if data == nil {
-		return fmt.Errorf("fullstory: %w", errNoJSON)
+		return ErrNoStructuredOutput
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("fullstory: decoding the JSON in the summary text: %w", err)
+		return fmt.Errorf("%w: decoding the JSON in the summary text: %w", ErrStructuredOutputMismatch, err)
 	}
 	return nil
 }

@@ -34,7 +34,12 @@
 // success response that cannot be used (not JSON, wrong types, empty, over
 // 32 MiB) matches ErrInvalidResponse. Transport errors wrap the original, so
 // errors.Is(err, context.DeadlineExceeded) works; URLs in them lose their query
-// string, which may hold an email or uid.
+// string, which may hold an email or uid. A call that the Client held back,
+// because waiting for its pause or rate limit would outlast the context, is an
+// *APIError 429 with Attempts 0 and RetryAfter set. SummarizeAs and
+// Summary.Decode fail with ErrNoStructuredOutput or ErrStructuredOutputMismatch.
+// Every Error() is one printable line, without control or Unicode format
+// characters that a server sent.
 //
 // # Retries
 //
@@ -56,7 +61,9 @@
 // APIError.RetryAfter set, so the caller can schedule. After a 429 with
 // Retry-After, every request of the Client waits until then. No wait outlasts
 // the context's deadline. Request bodies are encoded once and sent byte for
-// byte on every attempt. Redirects to another host are not followed, so the
+// byte on every attempt. The retry policy is the only thing that sends a
+// request again: net/http's own re-sending on reused keep-alive connections is
+// kept off, so a call reaches the server at most 1 + WithMaxRetries times. Redirects to another host are not followed, so the
 // key never leaves the API host.
 //
 // The context bounds the whole call; WithTimeout bounds each attempt
@@ -82,6 +89,8 @@
 // Without WithLogger nothing is logged. With a *slog.Logger: each attempt at
 // Debug, each retry at Info, each final failure at Warn, with method, path,
 // status, attempt, duration and wait; never query strings, headers or bodies.
+// Every line passes a handler that replaces the API key and the call's email
+// or uid, wherever a server echoed them, with "[redacted]".
 //
 // # Testing
 //

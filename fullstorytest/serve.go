@@ -11,6 +11,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/summarygen"
 )
 
 // maxRequestBody is the largest request body the server reads.
@@ -112,11 +113,11 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 		}
 		switch r.Method {
 		case http.MethodGet:
-			return s.getProfile(fullstory.ProfileID(id))
+			return s.getProfile(id)
 		case http.MethodPost:
-			return s.updateProfile(fullstory.ProfileID(id), body)
+			return s.updateProfile(id, body)
 		case http.MethodDelete:
-			return s.deleteProfile(fullstory.ProfileID(id))
+			return s.deleteProfile(id)
 		}
 		return methodNotAllowed("GET, POST, DELETE")
 
@@ -161,7 +162,7 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 
 // findSession returns the session of a path segment, "userId%3AsessionId"
 // or "userId:sessionId".
-func (s *Server) findSession(raw string) (*storedSession, *response) {
+func (s *Server) findSession(raw string) (*summarygen.Session, *response) {
 	seg, err := url.PathUnescape(raw)
 	user, session, ok := strings.Cut(seg, ":")
 	if err != nil || !ok || user == "" || session == "" {

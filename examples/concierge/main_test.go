@@ -30,13 +30,13 @@ func TestRunOffline(t *testing.T) {
 	m := profileIDLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no profile id line in:\n%s", out)
 	assert.Equal(t, 1, strings.Count(out, "----- Slack message for session"), "-n defaults to the latest session only")
-	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoCheckoutSession+" (2025-06-26 23:01:54 UTC) -----")
-	assert.Contains(t, out, `Summary of session `+fullstorytest.DemoCheckoutSession+` with the prompt profile "Ticket concierge (Slack)" (`+m[1]+`)`)
+	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoCheckoutSession.String()+" (2025-06-26 23:01:54 UTC) -----")
+	assert.Contains(t, out, `Summary of session `+fullstorytest.DemoCheckoutSession.String()+` with the prompt profile "Ticket concierge (Slack)" (`+m[1]+`)`)
 	assert.Contains(t, out, `Pre-prompt applied: "Summarize this session for a [Ticket Service] concierge service employee.`)
 	assert.Contains(t, out, "only navigate, click, input-change, error-click, rage-click, dead-click, Added to Cart, Order Completed")
 	assert.Contains(t, out, "Location: Austin, Texas, United States", "the profile lets the LLM see the location")
 	assert.Contains(t, out, "Outcome: abandoned")
-	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession+"|Watch the session in Fullstory>")
+	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession.String()+"|Watch the session in Fullstory>")
 	assert.Empty(t, errOut)
 }
 
@@ -47,8 +47,8 @@ func TestRunLatestSessions(t *testing.T) {
 	// One message per session, newest first; the oldest one bought tickets.
 	var at []int
 	for _, s := range []string{
-		fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession,
-		fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession,
+		fullstorytest.DemoCheckoutSession.String(), fullstorytest.DemoSupportSession.String(),
+		fullstorytest.DemoSalesSession.String(), fullstorytest.DemoPurchaseSession.String(),
 	} {
 		i := strings.Index(out, "----- Slack message for session "+s)
 		require.GreaterOrEqual(t, i, 0, "no message for %s", s)

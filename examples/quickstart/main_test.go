@@ -31,8 +31,8 @@ func TestRunOffline(t *testing.T) {
 	m := profileIDLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no profile id line in:\n%s", out)
 	for _, s := range []string{
-		fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession,
-		fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession,
+		fullstorytest.DemoCheckoutSession.String(), fullstorytest.DemoSupportSession.String(),
+		fullstorytest.DemoSalesSession.String(), fullstorytest.DemoPurchaseSession.String(),
 	} {
 		assert.Contains(t, out, "https://app.fullstory.com/ui/FAKE/session/"+s)
 	}
@@ -40,7 +40,7 @@ func TestRunOffline(t *testing.T) {
 	// The latest session is summarized, with the profile just created, whose
 	// slice and filters reached the server.
 	summary := out[strings.Index(out, "[fullstorytest]"):]
-	assert.Contains(t, summary, `Summary of session `+fullstorytest.DemoCheckoutSession+` with the prompt profile "Support assistant" (`+m[1]+`)`)
+	assert.Contains(t, summary, `Summary of session `+fullstorytest.DemoCheckoutSession.String()+` with the prompt profile "Support assistant" (`+m[1]+`)`)
 	assert.Contains(t, summary, "mode LAST; event_limit 200; without console-error, network-error")
 	assert.Contains(t, summary, "Outcome: abandoned")
 	assert.NotContains(t, out, "reuse it with -profile", "profiles on the fake vanish with it")
@@ -67,10 +67,10 @@ func TestRunWithKey(t *testing.T) {
 
 	// Again with that profile and a session given: nothing is created or
 	// listed, and that session is summarized.
-	out, _, err = demo.Capture(run, []string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession}, demo.EnvFor(srv))
+	out, _, err = demo.Capture(run, []string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession.String()}, demo.EnvFor(srv))
 	require.NoError(t, err)
 	assert.NotContains(t, out, "sessions of")
-	assert.Contains(t, out, "Summary of session "+fullstorytest.DemoSupportSession+` with the prompt profile "Support assistant" (`+m[1]+`)`)
+	assert.Contains(t, out, "Summary of session "+fullstorytest.DemoSupportSession.String()+` with the prompt profile "Support assistant" (`+m[1]+`)`)
 	page, err := srv.Client().Profiles.List(ctx, nil)
 	require.NoError(t, err)
 	assert.Len(t, page.Profiles, 1)

@@ -23,7 +23,7 @@ func TestRunOffline(t *testing.T) {
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	assert.Regexp(t, `(?m)^Profile id: \S+$`, out)
-	assert.Contains(t, out, "Session: "+fullstorytest.DemoCheckoutSession+"\n")
+	assert.Contains(t, out, "Session: "+fullstorytest.DemoCheckoutSession.String()+"\n")
 	// Each line comes from a field of the decoded SupportBrief, which the
 	// fake filled in from the schema the profile carried.
 	assert.Contains(t, out, "Primary goal: buy Aurora Nights Tour at Riverside Arena on 2025-08-15")
@@ -36,7 +36,7 @@ func TestRunOffline(t *testing.T) {
 }
 
 func TestRunHelpPages(t *testing.T) {
-	out, _, err := demo.Capture(run, []string{"-session", fullstorytest.DemoSupportSession}, nil)
+	out, _, err := demo.Capture(run, []string{"-session", fullstorytest.DemoSupportSession.String()}, nil)
 	require.NoError(t, err)
 	assert.Contains(t, out, "Help pages visited:\n  - /help\n  - /help/payment-errors\n")
 }
@@ -52,7 +52,7 @@ func TestRunProfileWithoutSchema(t *testing.T) {
 
 	out, errOut, err := demo.Capture(run, []string{"-profile", string(id)}, demo.EnvFor(srv))
 	require.Error(t, err)
-	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession)
+	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession.String())
 	assert.Contains(t, errOut, "does not decode as a SupportBrief")
 	assert.Contains(t, errOut, "[fullstorytest] Summary of session")
 	assert.NotContains(t, out, "Primary goal:")

@@ -84,12 +84,16 @@ func (s *Server) limited() *response {
 	return resp
 }
 
+// unauthorizedMessage is the message of a 401: how to send the key.
+const unauthorizedMessage = "missing or invalid API key; send the API key as 'Authorization: Basic <key>' " +
+	"(the raw key, not base64: curl -u key: does not work)"
+
 // authenticate checks for "Authorization: Basic <key>", the raw key.
 func (s *Server) authenticate(r *http.Request) *response {
 	if got := r.Header.Values("Authorization"); len(got) == 1 && got[0] == "Basic "+s.key {
 		return nil
 	}
-	return errorResponse(http.StatusUnauthorized, codeUnauthorized, `missing or invalid API key; send "Authorization: Basic <key>"`)
+	return errorResponse(http.StatusUnauthorized, codeUnauthorized, unauthorizedMessage)
 }
 
 // route dispatches to the endpoint of r's path and method.

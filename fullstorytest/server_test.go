@@ -27,6 +27,8 @@ func TestAuth(t *testing.T) {
 	_, err = wrong.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: fullstorytest.DemoEmail})
 	assert.ErrorIs(t, err, fullstory.ErrUnauthorized)
 	assert.Equal(t, "unauthorized", apiError(t, err).Code)
+	assert.Contains(t, apiError(t, err).Message, "'Authorization: Basic <key>' (the raw key, not base64: curl -u key: does not work)",
+		"a 401 says how to send the key")
 
 	for _, auth := range []string{"-", srv.APIKey, "Bearer " + srv.APIKey, "basic " + srv.APIKey, "Basic ZmFrZS1hcGkta2V5Og=="} {
 		resp := raw(t, srv, "GET", "/v2/visit_profile", "", auth)

@@ -66,7 +66,7 @@ func validateConfig(c *wire.Config) *response {
 	if ev := c.Events; ev != nil {
 		for _, t := range append(append([]string(nil), ev.IncludeTypes...), ev.ExcludeTypes...) {
 			if strings.TrimSpace(t) == "" {
-				return badRequest(codeInvalid, "event types must not be empty")
+				return badRequest(codeInvalid, "events.include_types and events.exclude_types must not hold an empty event type")
 			}
 		}
 		if n := ev.TrimToLastNSelectors; n != nil && (*n < 0 || *n > math.MaxInt32) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -12,7 +14,6 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -20,10 +21,23 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// capture runs run with args, an environment that holds only env, and
+// buffers for stdout and stderr, whose text it returns with run's error.
+func capture(args []string, env map[string]string) (stdout, stderr string, err error) {
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return out.String(), errOut.String(), err
+}
+
+// envFor makes run take srv for the real API.
+func envFor(srv *fullstorytest.Server) map[string]string {
+	return map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL}
+}
+
 var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
 
 func TestRunOffline(t *testing.T) {
-	out, errOut, err := demo.Capture(run, nil, nil)
+	out, errOut, err := capture(nil, nil)
 	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
@@ -41,7 +55,7 @@ func TestRunOffline(t *testing.T) {
 }
 
 func TestRunLatestSessions(t *testing.T) {
-	out, _, err := demo.Capture(run, []string{"-n", "4"}, nil)
+	out, _, err := capture([]string{"-n", "4"}, nil)
 	require.NoError(t, err)
 
 	// One message per session, newest first; the oldest one bought tickets.
@@ -71,7 +85,7 @@ func TestRunErrors(t *testing.T) {
 		{name: "customer without sessions", args: []string{"-email", "nobody@example.com"}, msg: "no sessions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := demo.Capture(run, tc.args, nil)
+			out, _, err := capture(tc.args, nil)
 			require.Error(t, err)
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)

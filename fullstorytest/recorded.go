@@ -63,9 +63,9 @@ func defaultCreated() time.Time { return time.Date(2025, time.June, 1, 12, 0, 0,
 
 // AddSession adds a session (or replaces one with the same id) and returns
 // its id. The server keeps a copy of sess, with the defaults described on
-// RecordedSession and RecordedEvent filled in. Like a test helper, it panics on an id the
-// client would refuse to send: a UserID or SessionID with ':', '!', '/',
-// '?', '#', '%', a space or a control character.
+// RecordedSession and RecordedEvent filled in. Like a test helper, it
+// panics on an id the client would refuse to send: a UserID or SessionID
+// with ':', '!', '/', '?', '#', '%', a space or a control character.
 func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
 	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
 		if part.v != "" && !validIDPart(part.v) {

@@ -51,8 +51,7 @@ func ExampleErrNoStructuredOutput() {
 		Goal string `json:"goal"`
 	}
 	// No profile: the server's generic synopsis, plain text without JSON.
-	id := fullstory.NewSessionID(fullstorytest.DemoUserID, "5156932900183134039")
-	_, sum, err := fullstory.SummarizeAs[brief](context.Background(), client, id, nil)
+	_, sum, err := fullstory.SummarizeAs[brief](context.Background(), client, fullstorytest.DemoCheckoutSession, nil)
 	switch {
 	case errors.Is(err, fullstory.ErrNoStructuredOutput):
 		fmt.Println("no structured output; the text is kept:", sum.Text != "")

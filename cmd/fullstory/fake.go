@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/summarykit/fullstory-go/fullstorytest"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 var cmdFake = &command{
@@ -96,7 +97,7 @@ func checkLoopback(addr string) error {
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return usagef("--addr %q: the port must be a number from 0 to 65535", addr)
 	}
-	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+	if !shared.IsLoopback(host) {
 		return usagef("--addr %q is not a loopback address, e.g. 127.0.0.1:8080: the fake's API key is public, and clients send a key over plain http only to a loopback host", addr)
 	}
 	return nil

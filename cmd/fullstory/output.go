@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // Exit statuses.
@@ -85,14 +85,7 @@ func wrapf(cause error, format string, args ...any) error {
 // printJSON writes v as the one JSON document of the run, indented and
 // without HTML escaping, so that prompts read as written.
 func (a *app) printJSON(v any) error {
-	return writeJSON(a.stdout, v)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return shared.EncodeJSON(a.stdout, v, "  ")
 }
 
 // field is a labelled value in human-readable output.

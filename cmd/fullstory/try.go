@@ -15,6 +15,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 var cmdProfilesTry = &command{
@@ -135,7 +136,7 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	report := newTryReport(sides, sessions, results)
 	var buf bytes.Buffer
 	if a.g.json {
-		err = writeJSON(&buf, report)
+		err = shared.EncodeJSON(&buf, report, "  ")
 	} else {
 		err = writeMarkdown(&buf, report)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -106,7 +107,42 @@ func (a *app) close() {
 	}
 }
 
-// interrupted is the error of a command stopped by Ctrl-C: exit status 1.
-func interrupted(ctx context.Context) error {
-	return fmt.Errorf("interrupted: %w", ctx.Err())
+// runCommand runs the command line. Should ctx end while the command runs
+// (the first Ctrl-C), it says so on stderr at once, since stopping calls in
+// flight and deleting temporary profiles may take a moment.
+func (a *app) runCommand(ctx context.Context, args []string) error {
+	if ctx.Err() != nil {
+		return a.dispatch(ctx, args)
+	}
+	var once sync.Once
+	say := func() { once.Do(func() { fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…") }) }
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-ctx.Done():
+			say()
+		case <-done:
+		}
+	}()
+	err := a.dispatch(ctx, args)
+	close(done)
+	<-watched
+	if ctx.Err() != nil {
+		say() // when the command ended before the watcher saw ctx end
+	}
+	return err
+}
+
+// syncWriter serializes writes to stderr, which progress lines, the
+// interrupt notice and --verbose logs share.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

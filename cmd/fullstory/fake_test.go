@@ -70,7 +70,7 @@ func TestFakeCommandJSONAndBusyPort(t *testing.T) {
 	require.NoError(t, err)
 	defer ln.Close()
 	r := runCLI(t, env{}, "fake", "--addr", ln.Addr().String())
-	requireFailure(t, r, exitAPI, ln.Addr().String())
+	requireFailure(t, r, exitFailure, ln.Addr().String())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()

@@ -270,19 +270,19 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 	if err != nil {
 		return err
 	}
-	type failure struct {
+	type notDeleted struct {
 		ID    fullstory.ProfileID `json:"id"`
 		Error string              `json:"error"`
 	}
-	deleted, failed := []fullstory.ProfileID{}, []failure{}
+	deleted, failed := []fullstory.ProfileID{}, []notDeleted{}
 	var first error
 	for _, arg := range pos {
 		id := fullstory.ProfileID(arg)
 		if err := c.Profiles.Delete(ctx, id); err != nil {
 			first = cmp.Or(first, err)
-			failed = append(failed, failure{id, errText(err)})
+			failed = append(failed, notDeleted{id, errText(err)})
 			if !a.g.json {
-				fmt.Fprintf(a.stdout, "Could not delete profile %s: %s\n", id, errText(err))
+				fmt.Fprintf(a.stderr, "fullstory profiles delete: could not delete profile %s: %s\n", id, errText(err))
 			}
 			continue
 		}
@@ -297,7 +297,8 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 		}
 	}
 	if first != nil {
-		return wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))
+		// Each failure is on stderr already, or in the JSON on stdout.
+		return &reportedError{wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))}
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func TestSessionsListErrors(t *testing.T) {
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "sessions", "list", "--email", demoEmail)
-	line := requireFailure(t, r, exitAPI, "401")
+	line := requireFailure(t, r, exitAuth, "401")
 	assert.NotContains(t, line, "wrong-key")
 	assert.NotContains(t, line, demoEmail, "the email must not be printed in errors")
 }

@@ -26,7 +26,7 @@ experience. Each summary spends one Activation of the account.
 With --email or --uid, summarizes the user's latest N sessions, C at a time,
 and prints them newest first. Progress goes to stderr when it is a terminal.
 If some summaries fail, the others are still printed and the exit status is 1.
-Ctrl-C stops them all: nothing is printed and the exit status is 1.
+Ctrl-C stops them all: nothing is printed and the exit status is 130.
 
 With --json, prints {"session", "summary", "response"} for one session and
 {"summaries": [...]} for several, each with an "error" if it failed.
@@ -97,6 +97,12 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 	c, err := a.client(fullstory.WithConcurrency(concurrency))
 	if err != nil {
 		return err
+	}
+	// A missing profile would fail every summary alike: find out once.
+	if profile != "" {
+		if _, err := c.Profiles.Get(ctx, profile); err != nil {
+			return wrapf(err, "profile %s: ", profile)
+		}
 	}
 	sessions, err := latestSessions(ctx, c, u, latest)
 	if err != nil {

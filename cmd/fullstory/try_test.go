@@ -151,7 +151,7 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 	require.Len(t, profileIDs(t, srv), len(before)+2, "both temporary profiles exist while summarizing")
 	cancel()
 	r := <-done
-	requireFailure(t, r, exitAPI, "interrupted")
+	requireInterrupted(t, r)
 	assert.Empty(t, r.stdout)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "the temporary profiles must be deleted after Ctrl-C")
 }
@@ -185,7 +185,7 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 	require.Len(t, profileIDs(t, srv), len(before)+1)
 	cancel()
 	r := <-done
-	assert.Equal(t, exitAPI, r.code, r.stderr)
+	requireInterrupted(t, r)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "a profile whose create was cut short must be found and deleted")
 }
 
@@ -204,7 +204,7 @@ func TestTryOutKeepsFilesOnFailure(t *testing.T) {
 
 	for _, out := range []string{file, link} {
 		r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", "nobody@example.com", "--out", out)
-		requireFailure(t, r, exitAPI, "found no sessions")
+		requireFailure(t, r, exitFailure, "found no sessions")
 	}
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -311,7 +311,7 @@ func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
 				cancel()
 			}
 			r := <-done
-			assert.Equal(t, exitAPI, r.code)
+			assert.Equal(t, exitFailure, r.code)
 			left := path.Base(hung.Load().(string))
 			assert.Contains(t, r.stderr, "could not delete a temporary profile (interrupted); run: fullstory profiles delete "+left+"\n")
 			assert.ElementsMatch(t, append(before, fullstory.ProfileID(left)), profileIDs(t, srv), "only the hung profile is left")

@@ -23,6 +23,7 @@ type app struct {
 	env            func(string) string
 	abort          <-chan struct{} // closed at the second interrupt
 
+	con     console // what stdout and stderr are: terminals, how wide
 	g       globalFlags
 	cmd     *command // the command being run, for error messages
 	closers []func()

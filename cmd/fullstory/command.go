@@ -65,7 +65,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 	a.g.register(root)
 	if err := root.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			a.rootHelp(a.stdout)
+			a.rootHelp()
 			return errHelp
 		}
 		return usagef("%v", err)
@@ -80,7 +80,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 			return &usageError{msg: fmt.Sprintf("%s needs a subcommand; see 'fullstory %s --help'", name, name)}
 		}
 		if isHelpArg(rest[0]) {
-			fmt.Fprint(a.stdout, help)
+			a.printHelp(help)
 			return errHelp
 		}
 		name, rest = name+" "+rest[0], rest[1:]
@@ -118,7 +118,7 @@ func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, er
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				a.commandHelp(a.stdout, cmd, fs)
+				a.commandHelp(cmd, fs)
 				return nil, errHelp
 			}
 			return nil, usagef("%v", err)
@@ -142,11 +142,11 @@ func (a *app) help(ctx context.Context, cmd *command, args []string) error {
 	}
 	name := strings.Join(pos, " ")
 	if name == "" {
-		a.rootHelp(a.stdout)
+		a.rootHelp()
 		return nil
 	}
 	if help, ok := groupHelp(name); ok {
-		fmt.Fprint(a.stdout, help)
+		a.printHelp(help)
 		return nil
 	}
 	c := findCommand(name)
@@ -199,27 +199,34 @@ API with demo data (a fresh one for each command), e.g.
 Run "fullstory COMMAND --help" for the flags and examples of a command.
 `
 
-func (a *app) rootHelp(w io.Writer) {
+// printHelp prints help text on stdout, wrapped to fit the terminal.
+func (a *app) printHelp(text string) {
+	fmt.Fprint(a.stdout, wrapText(text, a.width()))
+}
+
+func (a *app) rootHelp() {
 	var list strings.Builder
 	for _, c := range commands() {
 		fmt.Fprintf(&list, "  %-17s %s\n", c.name, c.summary)
 	}
 	fs := flag.NewFlagSet("fullstory", flag.ContinueOnError)
 	(&globalFlags{}).register(fs)
-	fmt.Fprintf(w, rootHelpText, list.String(), flagHelp(fs, func(name string) bool { return true }))
+	a.printHelp(fmt.Sprintf(rootHelpText, list.String(), flagHelp(fs, func(name string) bool { return true })))
 }
 
 // commandHelp prints a command's synopsis, help, own flags and a pointer to
 // the global ones.
-func (a *app) commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: fullstory %s\n\n%s.\n", strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
+func (a *app) commandHelp(cmd *command, fs *flag.FlagSet) {
+	var w strings.Builder
+	fmt.Fprintf(&w, "Usage: fullstory %s\n\n%s.\n", strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
 	if cmd.help != "" {
-		fmt.Fprintf(w, "\n%s", cmd.help)
+		fmt.Fprintf(&w, "\n%s", cmd.help)
 	}
 	if own := flagHelp(fs, func(name string) bool { return !isGlobalFlag(name) }); own != "" {
-		fmt.Fprintf(w, "\nFlags:\n%s", own)
+		fmt.Fprintf(&w, "\nFlags:\n%s", own)
 	}
-	fmt.Fprint(w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
+	fmt.Fprint(&w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
+	a.printHelp(w.String())
 }
 
 // flagHelp describes the flags of fs that keep accepts, with "--" names.

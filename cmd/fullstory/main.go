@@ -56,7 +56,13 @@ func interrupts() (ctx context.Context, abort <-chan struct{}, stop func()) {
 // run it in-process. ctx ends at the first interrupt and abort at the
 // second. It returns the exit status.
 func run(ctx context.Context, abort <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: &syncWriter{w: stderr}, env: env, abort: abort}
+	return runOn(ctx, abort, args, stdin, stdout, stderr, env, detectConsole(stdout, stderr, env))
+}
+
+// runOn is run with the console given, so that tests can pretend that
+// stderr is a terminal, and how wide it is.
+func runOn(ctx context.Context, abort <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string, con console) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: &syncWriter{w: stderr}, env: env, abort: abort, con: con}
 	defer a.close()
 	return a.exit(ctx, a.runCommand(ctx, args))
 }

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -81,7 +78,9 @@ func (a *app) summarizeOne(ctx context.Context, id fullstory.SessionID, profile 
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Summarizing " + id.String() + "…")
 	s, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: profile})
+	p.finish()
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func (a *app) summarizeOne(ctx context.Context, id fullstory.SessionID, profile 
 	if a.g.json {
 		return a.printJSON(sessionSummary{Session: id, summaryResult: r})
 	}
-	writeSummary(a.stdout, r)
+	writeSummary(a.stdout, r, a.proseWidth())
 	return nil
 }
 
@@ -98,6 +97,8 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Listing the user's sessions…")
+	defer p.finish()
 	// A missing profile would fail every summary alike: find out once.
 	if profile != "" {
 		if _, err := c.Profiles.Get(ctx, profile); err != nil {
@@ -108,7 +109,7 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 	if err != nil {
 		return err
 	}
-	p := a.newProgress(len(sessions))
+	p.counting(len(sessions), "sessions summarized")
 	results := summarizeEach(ctx, c, sessionIDs(sessions), profile, p)
 	p.finish()
 	if ctx.Err() != nil {
@@ -133,7 +134,7 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 				fmt.Fprintln(a.stdout, s.URL)
 			}
 			fmt.Fprintln(a.stdout)
-			writeSummary(a.stdout, s.summaryResult)
+			writeSummary(a.stdout, s.summaryResult, a.proseWidth())
 		}
 	}
 	return failed(results)
@@ -158,29 +159,6 @@ func sessionIDs(sessions []fullstory.Session) []fullstory.SessionID {
 		ids[i] = s.ID()
 	}
 	return ids
-}
-
-// writeSummary prints a summary's text, then its structured response, if
-// any, as indented JSON.
-func writeSummary(w io.Writer, r summaryResult) {
-	if r.err != nil {
-		fmt.Fprintf(w, "(no summary: %s)\n", r.Error)
-		return
-	}
-	if r.Summary != "" {
-		fmt.Fprintln(w, r.Summary)
-	}
-	if len(r.Response) > 0 {
-		if r.Summary != "" {
-			fmt.Fprintln(w)
-		}
-		var buf bytes.Buffer
-		if json.Indent(&buf, r.Response, "", "  ") != nil {
-			buf.Reset()
-			buf.Write(r.Response)
-		}
-		fmt.Fprintln(w, buf.String())
-	}
 }
 
 // isSet reports whether the flag was given on the command line.

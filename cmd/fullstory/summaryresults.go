@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -60,4 +63,27 @@ func failed(results []summaryResult) error {
 		return nil
 	}
 	return wrapf(first, "%d of %d summaries failed; the first: ", n, len(results))
+}
+
+// writeSummary prints a summary's text, wrapped at width (none if 0), then
+// its structured response, if any, as indented JSON.
+func writeSummary(w io.Writer, r summaryResult, width int) {
+	if r.err != nil {
+		fmt.Fprintf(w, "(no summary: %s)\n", r.Error)
+		return
+	}
+	if r.Summary != "" {
+		fmt.Fprintln(w, wrapText(r.Summary, width))
+	}
+	if len(r.Response) > 0 {
+		if r.Summary != "" {
+			fmt.Fprintln(w)
+		}
+		var buf bytes.Buffer
+		if json.Indent(&buf, r.Response, "", "  ") != nil {
+			buf.Reset()
+			buf.Write(r.Response)
+		}
+		fmt.Fprintln(w, buf.String())
+	}
 }

@@ -100,12 +100,16 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Listing the user's sessions…")
+	defer p.finish()
 	sessions, err := latestSessions(ctx, c, &u, *latest)
 	if err != nil {
 		return err
 	}
+	p.say("Creating the temporary profiles…")
 	temp := &tempProfiles{c: c, tag: "[fullstory try " + rand.Text()[:8] + "]"}
 	defer func() {
+		p.finish() // before the cleanup's messages
 		if cerr := temp.cleanup(ctx, a.abort, a.stderr); err == nil {
 			err = cerr
 		}
@@ -121,7 +125,7 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	// One batch per profile, one after the other, so that at most
 	// --concurrency summaries run at once.
 	ids := sessionIDs(sessions)
-	p := a.newProgress(len(ids) * len(sides))
+	p.counting(len(ids)*len(sides), "summaries written")
 	results := make([][]summaryResult, len(sides))
 	for i, s := range sides {
 		if ctx.Err() == nil {

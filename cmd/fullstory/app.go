@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,7 +24,9 @@ type app struct {
 
 	con     console // what stdout and stderr are: terminals, how wide
 	g       globalFlags
-	cmd     *command // the command being run, for error messages
+	badFlag *flagValueError // the last flag value of the wrong form
+	probe   **flag.FlagSet  // set: parse stores the command's flags here and stops
+	cmd     *command        // the command being run, for error messages
 	closers []func()
 }
 
@@ -40,33 +41,22 @@ type globalFlags struct {
 }
 
 // register adds the global flags to fs. Their defaults are the values parsed
-// so far, so that flags given before the command survive a second FlagSet.
-func (g *globalFlags) register(fs *flag.FlagSet) {
+// so far, so that flags given before the command survive a second FlagSet. A
+// bad --timeout is stored in *bad, if bad is not nil.
+func (g *globalFlags) register(fs *flag.FlagSet, bad **flagValueError) {
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` (https, or http to a loopback host); default $FULLSTORY_BASE_URL, else from --region or the key")
 	fs.StringVar(&g.region, "region", g.region, "the data center `REGION`: na1 or eu1 (default: eu1 for a key that starts with eu1., else na1)")
-	fs.Func("timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", g.setTimeout)
+	durationFlag(fs, &g.timeout, "timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", bad)
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
 	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
 	fs.BoolVar(&g.fake, "fake", g.fake, "run against an in-process fake API with demo data (jane@doe.com); no key needed")
-}
-
-func (g *globalFlags) setTimeout(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return errors.New("parse error")
-	}
-	if d <= 0 {
-		return errors.New("must be positive")
-	}
-	g.timeout = d
-	return nil
 }
 
 // isGlobalFlag reports whether name is a global flag, so that help can show
 // them apart.
 func isGlobalFlag(name string) bool {
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	(&globalFlags{}).register(fs)
+	(&globalFlags{}).register(fs, nil)
 	return fs.Lookup(name) != nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -29,6 +30,7 @@ func commands() []*command {
 		cmdSummarize,
 		cmdFake,
 		{name: "help", args: "[COMMAND]", summary: "Show the help of fullstory or of a command", run: (*app).help},
+		{name: "completion", args: "bash|zsh|fish", summary: "Print a shell completion script", help: completionHelp, run: (*app).completion},
 		{name: "version", summary: "Print the version", run: (*app).version},
 	}
 }
@@ -62,13 +64,17 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 	root := flag.NewFlagSet("fullstory", flag.ContinueOnError)
 	root.SetOutput(io.Discard)
 	root.Usage = func() {}
-	a.g.register(root)
+	a.g.register(root, &a.badFlag)
+	showVersion := root.Bool("version", false, "print the version, as the version command does")
 	if err := root.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.rootHelp()
 			return errHelp
 		}
-		return usagef("%v", err)
+		return a.flagError(err)
+	}
+	if *showVersion {
+		return a.printVersion()
 	}
 	rest := root.Args()
 	if len(rest) == 0 {
@@ -87,10 +93,20 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 	}
 	cmd := findCommand(name)
 	if cmd == nil {
-		return usagef("unknown command %q", name)
+		return unknownCommand(name, rest)
 	}
 	a.cmd = cmd
 	return cmd.run(a, ctx, cmd, rest)
+}
+
+// flagError is the usage error for a command line that fs.Parse refused:
+// with the form wanted, if the fault was a flag value of the wrong form.
+func (a *app) flagError(err error) error {
+	if bad := a.badFlag; bad != nil {
+		a.badFlag = nil
+		return usagef("%v", bad)
+	}
+	return usagef("%v", err)
 }
 
 func isHelpArg(s string) bool {
@@ -106,7 +122,7 @@ func (a *app) flags(cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet("fullstory "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	a.g.register(fs)
+	a.g.register(fs, &a.badFlag)
 	return fs
 }
 
@@ -114,6 +130,10 @@ func (a *app) flags(cmd *command) *flag.FlagSet {
 // positional arguments; "--" ends the flags. It prints the help and returns
 // errHelp for -h or --help.
 func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, error) {
+	if a.probe != nil {
+		*a.probe = fs
+		return nil, errHelp
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -121,7 +141,7 @@ func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, er
 				a.commandHelp(cmd, fs)
 				return nil, errHelp
 			}
-			return nil, usagef("%v", err)
+			return nil, a.flagError(err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -151,7 +171,7 @@ func (a *app) help(ctx context.Context, cmd *command, args []string) error {
 	}
 	c := findCommand(name)
 	if c == nil {
-		return usagef("unknown command %q", name)
+		return unknownCommand(pos[0], pos[1:])
 	}
 	// The command's own flags appear when it parses --help.
 	return c.run(a, ctx, c, []string{"--help"})
@@ -165,11 +185,17 @@ func (a *app) version(_ context.Context, cmd *command, args []string) error {
 	if len(pos) > 0 {
 		return usagef("takes no arguments")
 	}
+	return a.printVersion()
+}
+
+// printVersion prints the version of fullstory and of the Go that built it,
+// for bug reports.
+func (a *app) printVersion() error {
 	if a.g.json {
-		return a.printJSON(map[string]string{"version": fullstory.Version})
+		return a.printJSON(map[string]string{"version": fullstory.Version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH})
 	}
-	fmt.Fprintf(a.stdout, "fullstory %s\n", fullstory.Version)
-	return nil
+	_, err := fmt.Fprintf(a.stdout, "fullstory %s (%s %s/%s)\n", fullstory.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
 }
 
 const rootHelpText = `fullstory manages Fullstory AI Session Summary profiles, lists a user's
@@ -181,14 +207,30 @@ Usage:
 Commands:
 %s
 Flags may come before or after a command's arguments; "--" ends them.
+
 Global flags, accepted before the command or among its flags:
 %s
+Before the command only:
+  --version
+      print the version, as the version command does
+
 Environment:
   FULLSTORY_API_KEY   a Fullstory server API key (Admin or Architect role);
                       never taken from a flag, so it stays out of shell history
   FULLSTORY_BASE_URL  the API base URL, e.g. that of "fullstory fake"
+  COLUMNS             the width that tables, help and summaries fit in
+                      (default: the terminal's, else 80)
 
-Exit status: 0 success, 1 API or network error, 2 usage error.
+Exit status:
+  0    success
+  1    a failure not listed below (network, server error, …)
+  2    usage error: the command line or an input file
+  3    the API refused the key (401, 403)
+  4    no such profile or session (404)
+  5    still rate limited (429) after the retries
+  130  interrupted (Ctrl-C)
+With --json, a failure is also a JSON object on stderr:
+  {"error": {"message", "kind", "status", "exit_code"}}
 
 Try it without a key: --fake runs any command against an in-process fake
 API with demo data (a fresh one for each command), e.g.
@@ -210,7 +252,7 @@ func (a *app) rootHelp() {
 		fmt.Fprintf(&list, "  %-17s %s\n", c.name, c.summary)
 	}
 	fs := flag.NewFlagSet("fullstory", flag.ContinueOnError)
-	(&globalFlags{}).register(fs)
+	(&globalFlags{}).register(fs, nil)
 	a.printHelp(fmt.Sprintf(rootHelpText, list.String(), flagHelp(fs, func(name string) bool { return true })))
 }
 

@@ -26,7 +26,7 @@ Commands:
   profiles list     List the profiles
   profiles update   Update a profile from a JSON file
   profiles delete   Delete profiles
-  profiles try      Compare a profile file with another on a user's latest sessions
+  profiles try      Compare two profiles on a user's latest sessions
 
 Examples:
   fullstory profiles create -f examples/profiles/support.json
@@ -169,7 +169,7 @@ func (a *app) profilesGet(ctx context.Context, cmd *command, args []string) erro
 
 func (a *app) profilesList(ctx context.Context, cmd *command, args []string) error {
 	fs := a.flags(cmd)
-	limit := fs.Int("limit", 0, "list at most `N` profiles; 0 lists them all")
+	limit := a.intFlag(fs, "limit", 0, "list at most `N` profiles; 0 lists them all")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func (a *app) sessionsList(ctx context.Context, cmd *command, args []string) err
 	fs := a.flags(cmd)
 	var u userFlags
 	u.register(fs)
-	limit := fs.Int("limit", 0, "list at most `N` sessions (the API's default is 20)")
+	limit := a.intFlag(fs, "limit", 0, "list at most `N` sessions (the API's default is 20)")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err

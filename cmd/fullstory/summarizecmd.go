@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -42,8 +41,8 @@ func (a *app) summarize(ctx context.Context, cmd *command, args []string) error 
 	var u userFlags
 	u.register(fs)
 	profile := fs.String("profile", "", "summarize with the profile `ID` (default: the API's generic synopsis)")
-	latest := fs.Int("latest", 1, "with --email or --uid: summarize the latest `N` sessions")
-	concurrency := fs.Int("concurrency", 4, "with --email or --uid: write at most `C` summaries at once")
+	latest := a.intFlag(fs, "latest", 1, "with --email or --uid: summarize the latest `N` sessions")
+	concurrency := a.intFlag(fs, "concurrency", 4, "with --email or --uid: write at most `C` summaries at once")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -159,11 +158,4 @@ func sessionIDs(sessions []fullstory.Session) []fullstory.SessionID {
 		ids[i] = s.ID()
 	}
 	return ids
-}
-
-// isSet reports whether the flag was given on the command line.
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

@@ -21,7 +21,7 @@ import (
 var cmdProfilesTry = &command{
 	name:    "profiles try",
 	args:    "-f FILE (--email EMAIL | --uid UID) [--latest N] [--against FILE] [--out FILE]",
-	summary: "Compare a profile file with another on a user's latest sessions",
+	summary: "Compare two profiles on a user's latest sessions",
 	help: `Creates FILE as a temporary profile (and the --against file as a second
 one), summarizes the user's latest N sessions with each, and prints a
 side-by-side Markdown report: the two profiles' settings, then each session's
@@ -56,8 +56,8 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	out := fs.String("out", "", "write the report to `FILE` instead of stdout")
 	var u userFlags
 	u.register(fs)
-	latest := fs.Int("latest", 3, "summarize the user's latest `N` sessions")
-	concurrency := fs.Int("concurrency", 4, "write at most `C` summaries at once")
+	latest := a.intFlag(fs, "latest", 3, "summarize the user's latest `N` sessions")
+	concurrency := a.intFlag(fs, "concurrency", 4, "write at most `C` summaries at once")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err

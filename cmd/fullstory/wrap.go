@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,6 +27,9 @@ func wrapText(s string, width int) string {
 	return b.String()
 }
 
+// token is a word with the spaces before it.
+var token = regexp.MustCompile(` *[^ ]+`)
+
 func wrapLine(line string, width int) string {
 	if utf8.RuneCountInString(line) <= width {
 		return line
@@ -33,23 +37,39 @@ func wrapLine(line string, width int) string {
 	body := strings.TrimLeft(line, " ")
 	indent := line[:len(line)-len(body)]
 	next, end := indent, ""
-	if indent != "" && strings.HasPrefix(body, "fullstory ") {
+	switch {
+	case indent != "" && strings.HasPrefix(body, "fullstory "):
 		next, end = indent+"    ", " \\"
+	case hangs(line, width):
+		// "  name   description": the description's column.
+		gap := strings.Index(body, "  ")
+		col := len(indent) + gap + len(body[gap:]) - len(strings.TrimLeft(body[gap:], " "))
+		next = strings.Repeat(" ", col)
 	}
 	var b strings.Builder
-	cur := indent
+	cur, empty := indent, true
 	room := width - utf8.RuneCountInString(end)
-	for _, word := range strings.Fields(body) {
+	for _, tok := range token.FindAllString(body, -1) {
+		word := strings.TrimLeft(tok, " ")
 		switch {
-		case cur == indent || cur == next:
+		case empty:
 			cur += word
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) <= room:
-			cur += " " + word
+		case utf8.RuneCountInString(cur)+utf8.RuneCountInString(tok) <= room:
+			cur += tok
 		default:
 			b.WriteString(cur + end + "\n")
 			cur = next + word
 		}
+		empty = false
 	}
 	b.WriteString(cur)
 	return b.String()
+}
+
+// hangs reports whether line is a "  name   description" row whose
+// description column leaves room to wrap in.
+func hangs(line string, width int) bool {
+	body := strings.TrimLeft(line, " ")
+	gap := strings.Index(body, "  ")
+	return len(body) < len(line) && gap > 0 && len(line)-len(strings.TrimLeft(body[gap:], " ")) < width/2
 }

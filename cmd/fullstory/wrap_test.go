@@ -16,6 +16,7 @@ func TestWrapText(t *testing.T) {
 	assert.Equal(t, "  indented text\n  goes on here", wrapText("  indented text goes on here", 16))
 	assert.Equal(t, "  fullstory summarize \\\n      --email x \\\n      --latest 3", wrapText("  fullstory summarize --email x --latest 3", 23),
 		"examples stay pasteable")
+	assert.Equal(t, "  name   a description\n         that hangs", wrapText("  name   a description that hangs", 22), "columns stay aligned")
 	assert.Equal(t, "as it is, however long", wrapText("as it is, however long", 0))
 
 	long := strings.Repeat("word ", 40)

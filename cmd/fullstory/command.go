@@ -26,7 +26,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		cmdProfilesCreate, cmdProfilesGet, cmdProfilesList, cmdProfilesUpdate, cmdProfilesDelete, cmdProfilesTry,
-		cmdSessionsList,
+		cmdSessionsList, cmdSessionsEvents, cmdSessionsContext,
 		cmdSummarize,
 		cmdFake,
 		{name: "help", args: "[COMMAND]", summary: "Show the help of fullstory or of a command", run: (*app).help},

@@ -16,10 +16,13 @@ import (
 const sessionsHelp = `Usage: fullstory sessions COMMAND [flags]
 
 Commands:
-  sessions list   List a user's sessions, newest first
+  sessions list      List a user's sessions, newest first
+  sessions events    Print a session's raw events, for free
+  sessions context   Print what the AI would read of a session, for free
 
-Example:
+Examples:
   fullstory sessions list --email jane@doe.com --limit 5
+  fullstory sessions context 6973903723107198876:5156932900183134039 -f examples/profiles/support.json
 `
 
 var cmdSessionsList = &command{

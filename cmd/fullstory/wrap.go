@@ -7,9 +7,11 @@ import (
 )
 
 // wrapText breaks each line of s that is longer than width at spaces, never
-// inside a word: a word longer than width stays whole on a line of its own.
-// Continuation lines keep the line's indentation, so that lists and flag
-// descriptions stay aligned; an indented "fullstory ..." example is broken
+// inside a word: a word too long for any line, such as a URL, stays whole
+// where it is.
+// Continuation lines keep the line's indentation, or start under the second
+// column of a "name   description" row, so that lists and flag descriptions
+// stay aligned; an indented "fullstory ..." example is broken
 // as a shell command, with " \" and four more spaces, so that it can still
 // be pasted. width <= 0 leaves s as it is.
 func wrapText(s string, width int) string {
@@ -54,7 +56,10 @@ func wrapLine(line string, width int) string {
 		switch {
 		case empty:
 			cur += word
-		case utf8.RuneCountInString(cur)+utf8.RuneCountInString(tok) <= room:
+		case utf8.RuneCountInString(cur)+utf8.RuneCountInString(tok) <= room,
+			utf8.RuneCountInString(next+word) > room:
+			// It fits, or it would not fit on a line of its own either,
+			// such as a long URL: breaking before it helps nothing.
 			cur += tok
 		default:
 			b.WriteString(cur + end + "\n")
@@ -66,10 +71,11 @@ func wrapLine(line string, width int) string {
 	return b.String()
 }
 
-// hangs reports whether line is a "  name   description" row whose
-// description column leaves room to wrap in.
+// hangs reports whether line is a "name   description" row, such as a
+// command list's or a "Label  value" field's: a short name, then two spaces
+// or more, then a column that leaves room to wrap in.
 func hangs(line string, width int) bool {
 	body := strings.TrimLeft(line, " ")
 	gap := strings.Index(body, "  ")
-	return len(body) < len(line) && gap > 0 && len(line)-len(strings.TrimLeft(body[gap:], " ")) < width/2
+	return gap > 0 && gap <= 24 && len(line)-len(strings.TrimLeft(body[gap:], " ")) < width/2
 }

@@ -12,7 +12,8 @@ import (
 func TestWrapText(t *testing.T) {
 	assert.Equal(t, "short line\n\nstays", wrapText("short line\n\nstays", 20))
 	assert.Equal(t, "one two\nthree four\nfive", wrapText("one two three four five", 10))
-	assert.Equal(t, "a\nunbreakablewordhere\nb", wrapText("a unbreakablewordhere b", 10), "never inside a word")
+	assert.Equal(t, "a unbreakablewordhere\nb", wrapText("a unbreakablewordhere b", 10), "never inside a word; one too long for any line is not moved")
+	assert.Equal(t, "URL  https://example.com/a/long/path\n     next", wrapText("URL  https://example.com/a/long/path next", 20))
 	assert.Equal(t, "  indented text\n  goes on here", wrapText("  indented text goes on here", 16))
 	assert.Equal(t, "  fullstory summarize \\\n      --email x \\\n      --latest 3", wrapText("  fullstory summarize --email x --latest 3", 23),
 		"examples stay pasteable")

@@ -32,7 +32,10 @@ the summaries in it may.
 The temporary profiles are deleted at the end, also on Ctrl-C; another
 Ctrl-C stops waiting for that and prints the commands that delete what is
 left. Their names end in "[fullstory try TOKEN]". Each summary spends one
-Activation: 2×N in all. With --json, the report is one JSON document
+Activation: 2×N in all. With --preview, nothing is summarized and no
+Activation spent: the report shows, for each session, what each profile
+would send to the model (the context endpoint's answer for its settings,
+and its prompts). With --json, the report is one JSON document
 instead. With --out, it goes to that file instead of stdout, and only once
 it is complete: a failed run leaves the file as it was. A new file is
 readable by you only, since summaries may name the user.
@@ -40,6 +43,7 @@ readable by you only, since summaries may name the user.
 Examples:
   fullstory profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
   fullstory profiles try -f my-support.json --against examples/profiles/support.json --uid 42 --out report.md
+  fullstory profiles try -f my-support.json --email jane@doe.com --preview
   fullstory --fake profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
 `,
 	run: (*app).profilesTry,
@@ -58,6 +62,7 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	u.register(fs)
 	latest := a.intFlag(fs, "latest", 3, "summarize the user's latest `N` sessions")
 	concurrency := a.intFlag(fs, "concurrency", 4, "write at most `C` summaries at once")
+	preview := fs.Bool("preview", false, "summarize nothing: show what each profile would send to the model (no Activation spent)")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -106,6 +111,9 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	if err != nil {
 		return err
 	}
+	if *preview {
+		return a.tryPreview(ctx, c, sides, sessions, p, &report{w: w, of: of, name: *out})
+	}
 	p.say("Creating the temporary profiles…")
 	temp := &tempProfiles{c: c, tag: "[fullstory try " + rand.Text()[:8] + "]"}
 	defer func() {
@@ -137,26 +145,44 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 		return interrupted(ctx)
 	}
 
-	report := newTryReport(sides, sessions, results)
+	tr := newTryReport(sides, sessions, results)
+	if err := a.deliver(&report{w: w, of: of, name: *out}, tr, func(w io.Writer) error { return writeMarkdown(w, tr) }); err != nil {
+		return err
+	}
+	return failed(slices.Concat(results...))
+}
+
+// report is where profiles try sends its report: w, which is of if --out
+// named a file.
+type report struct {
+	w    io.Writer
+	of   *outFile
+	name string
+}
+
+// deliver writes a report whole, as JSON (v) with --json, else as Markdown
+// (markdown), and puts an --out file in place.
+func (a *app) deliver(r *report, v any, markdown func(io.Writer) error) error {
 	var buf bytes.Buffer
+	var err error
 	if a.g.json {
-		err = shared.EncodeJSON(&buf, report, "  ")
+		err = shared.EncodeJSON(&buf, v, "  ")
 	} else {
-		err = writeMarkdown(&buf, report)
+		err = markdown(&buf)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := buf.WriteTo(w); err != nil {
+	if _, err := buf.WriteTo(r.w); err != nil {
 		return err
 	}
-	if of != nil {
-		if err := of.commit(); err != nil {
+	if r.of != nil {
+		if err := r.of.commit(); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", *out)
+		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", r.name)
 	}
-	return failed(slices.Concat(results...))
+	return nil
 }
 
 // tryReport is what profiles try found: two profiles, and the summaries each

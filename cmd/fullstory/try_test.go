@@ -318,3 +318,42 @@ func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
 		})
 	}
 }
+
+// TestTryPreview shows what each profile would send to the model, and
+// spends nothing: no summary, no profile created.
+func TestTryPreview(t *testing.T) {
+	srv, e := fakeEnv(t)
+	sessions := demoSessions(t, srv)[:2]
+	before := profileIDs(t, srv)
+	support := readExample(t, "support.json")
+	srv.ResetRequests()
+
+	r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "2", "--preview", "--json")
+	requireOK(t, r)
+	var got previewReport
+	decodeOne(t, r.stdout, &got)
+	require.Len(t, got.Sessions, 2)
+	for i, s := range sessions {
+		assert.Equal(t, s.ID(), got.Sessions[i].Session)
+		require.Len(t, got.Sessions[i].Contexts, 2, "one per profile")
+		want, err := srv.Client().Sessions.Context(context.Background(), s.ID(), contextConfig(&support.ProfileConfig))
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Sessions[i].Contexts[0].Context, "the file's settings")
+		generic, err := srv.Client().Sessions.Context(context.Background(), s.ID(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, generic, got.Sessions[i].Contexts[1].Context, "the API's defaults")
+	}
+	for _, req := range srv.Requests() {
+		assert.False(t, strings.HasSuffix(req.Path, "/summary"), "%s %s spends an Activation", req.Method, req.Path)
+		assert.False(t, req.Method == http.MethodPost && req.Path == "/v2/visit_profile", "no profile is created")
+	}
+	assert.ElementsMatch(t, before, profileIDs(t, srv))
+
+	r = runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--against", filepath.Join(profilesDir, "sales.json"),
+		"--email", demoEmail, "--latest", "1", "--preview")
+	requireOK(t, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "# Profile preview: A: Support assistant vs B: "), r.stdout)
+	assert.Contains(t, r.stdout, "no Activation spent")
+	assert.Contains(t, r.stdout, "Pre-prompt:\n\n```text\n"+support.LLM.PrePrompt+"\n```")
+	assert.Equal(t, 2, strings.Count(r.stdout, "Session data:\n\n```text\nSession   "+sessions[0].ID().String()))
+}

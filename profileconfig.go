@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/summarykit/fullstory-go/internal/rules"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -57,7 +58,7 @@ func (c *ProfileConfig) validate() error {
 		return nil
 	}
 	if l := c.LLM; l != nil {
-		if t := l.Temperature; t != nil && (math.IsNaN(*t) || *t < 0 || *t > 2) {
+		if t := l.Temperature; t != nil && (math.IsNaN(*t) || *t < 0 || *t > rules.MaxTemperature) {
 			return &ValidationError{Field: "llm.temperature", Reason: "must be between 0 and 2"}
 		}
 		if err := l.ResponseSchema.validate("llm.response_schema"); err != nil {
@@ -69,8 +70,8 @@ func (c *ProfileConfig) validate() error {
 			return err
 		}
 	}
-	if ev := c.Events; ev != nil && ev.TrimToLastNSelectors != nil && *ev.TrimToLastNSelectors < 0 {
-		return &ValidationError{Field: "events.trim_to_last_n_selectors", Reason: "must not be negative"}
+	if ev := c.Events; ev != nil && ev.TrimToLastNSelectors != nil && (*ev.TrimToLastNSelectors < 0 || *ev.TrimToLastNSelectors > math.MaxInt32) {
+		return &ValidationError{Field: "events.trim_to_last_n_selectors", Reason: "must be between 0 and 2147483647"}
 	}
 	if ctx := c.Context; ctx != nil {
 		for _, e := range append(append([]ContextElement(nil), ctx.Include...), ctx.Exclude...) {
@@ -172,10 +173,10 @@ func (c *SliceConfig) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if w.EventLimit > math.MaxInt32 || w.EventLimit < math.MinInt32 {
-		return fmt.Errorf("event_limit %d is out of range", w.EventLimit)
+		return &ValidationError{Field: "slice.event_limit", Reason: fmt.Sprintf("%d is out of range: must be between 0 and 2147483647", w.EventLimit)}
 	}
 	if int64(w.DurationLimit) > math.MaxInt64/int64(time.Millisecond) || int64(w.DurationLimit) < math.MinInt64/int64(time.Millisecond) {
-		return fmt.Errorf("duration_limit_ms %d is out of range", w.DurationLimit)
+		return &ValidationError{Field: "slice.duration_limit_ms", Reason: fmt.Sprintf("%d is out of range", w.DurationLimit)}
 	}
 	*c = SliceConfig{Mode: w.Mode, EventLimit: int(w.EventLimit), DurationLimit: time.Duration(w.DurationLimit) * time.Millisecond}
 	if w.StartTimestamp != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/summarykit/fullstory-go/internal/rules"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -42,8 +43,8 @@ type Schema struct {
 }
 
 // maxSchemaDepth bounds nesting, so a hostile or cyclic schema cannot
-// exhaust the stack.
-const maxSchemaDepth = 32
+// exhaust the stack. The API's rule, in package rules, says how deep.
+const maxSchemaDepth = rules.MaxSchemaDepth
 
 // maxSchemaNodes bounds the size of a converted schema: $refs are resolved
 // inline, so a schema of a few KiB whose definitions each refer to the next
@@ -277,6 +278,9 @@ func (s *Schema) check(field string, depth int) error {
 		return err
 	}
 	for name, p := range s.Properties {
+		if p == nil {
+			return &ValidationError{Field: field + ".properties." + name, Reason: "is null: a property needs a schema"}
+		}
 		if err := p.check(field+".properties."+name, depth+1); err != nil {
 			return err
 		}

@@ -22,20 +22,21 @@ const (
 	DemoUserID = "6973903723107198876"
 )
 
-// The demo user's sessions, newest first, as "userId:sessionId": pass one to
-// fullstory.ParseSessionID.
-const (
+// The demo user's sessions, newest first. They are fullstory.SessionID
+// values, to pass to Summarize, Events and Context or compare with
+// fullstory.Session.ID.
+var (
 	// DemoCheckoutSession adds four $450 VIP tickets to the cart, then
 	// abandons the checkout after payment errors and rage clicks on "Pay now".
-	DemoCheckoutSession = DemoUserID + ":5156932900183134039"
+	DemoCheckoutSession = fullstory.NewSessionID(DemoUserID, "5156932900183134039")
 	// DemoSupportSession fails to save a card (error clicks), reads the help
 	// pages under /help/payment-errors and contacts support.
-	DemoSupportSession = DemoUserID + ":7595300836794220845"
+	DemoSupportSession = fullstory.NewSessionID(DemoUserID, "7595300836794220845")
 	// DemoSalesSession compares the pricing and VIP package pages and asks
 	// for a group quote.
-	DemoSalesSession = DemoUserID + ":4411930485526710043"
+	DemoSalesSession = fullstory.NewSessionID(DemoUserID, "4411930485526710043")
 	// DemoPurchaseSession buys two tickets and ends in "Order Completed".
-	DemoPurchaseSession = DemoUserID + ":3120457789912365508"
+	DemoPurchaseSession = fullstory.NewSessionID(DemoUserID, "3120457789912365508")
 )
 
 const demoSite = "https://tickets.example.com"
@@ -77,10 +78,10 @@ func demoSessions() []RecordedSession {
 		Events:      timed(time.Unix(1750860180, 0), corporateEvents()),
 	}
 	return []RecordedSession{
-		jane("5156932900183134039", 1750978914, checkoutEvents()),
-		jane("7595300836794220845", 1750971633, supportEvents()),
-		jane("4411930485526710043", 1750435925, salesEvents()),
-		jane("3120457789912365508", 1749757210, purchaseEvents()),
+		jane(DemoCheckoutSession.Session, 1750978914, checkoutEvents()),
+		jane(DemoSupportSession.Session, 1750971633, supportEvents()),
+		jane(DemoSalesSession.Session, 1750435925, salesEvents()),
+		jane(DemoPurchaseSession.Session, 1749757210, purchaseEvents()),
 		sam,
 	}
 }

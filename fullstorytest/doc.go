@@ -13,9 +13,12 @@
 // It serves every endpoint the library calls, with the documented wire
 // shapes: prompt profiles under /v2/visit_profile, GET /sessions/v2, and the
 // summary, events and context endpoints under /v2/sessions/{userId%3AsessionId}.
+// It encodes and decodes them with JSON types of its own, written from the
+// API reference rather than taken from package fullstory, so that a mistake
+// in the library's JSON shows up in tests instead of being mirrored.
 // Like the API it checks the "Authorization: Basic <key>" header (401
 // unauthorized), refuses input the API refuses (400 required_field or
-// invalid_argument), answers unknown profiles and sessions with 404
+// invalid_argument; the README lists the rules), answers unknown profiles and sessions with 404
 // resource_not_found, and writes errors as {"code","message"}. An
 // Idempotency-Key makes a repeated write return the first response.
 //
@@ -49,7 +52,8 @@
 //
 // For tests of failure handling, InjectFault makes the next requests fail
 // with a status and Retry-After, a delay, or a connection cut off halfway
-// through the body; WithThrottle answers 429 too_many_requests beyond a
+// through the body, for every endpoint or one Operation (Fault.Op, e.g.
+// OpSummarize); WithThrottle answers 429 too_many_requests beyond a
 // token bucket; WithLatency slows every response; Requests returns the last
 // requests the server received (WithRequestLog sets how many). A Server is
 // safe for concurrent use and leaves no goroutine behind after Close.

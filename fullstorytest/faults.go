@@ -1,7 +1,9 @@
 package fullstorytest
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,9 @@ import (
 // Server.InjectFault. Combine the fields: a Delay then a Status, a Status cut
 // off, and so on.
 type Fault struct {
+	// Op limits the fault to requests of this operation, e.g. OpSummarize.
+	// With Path too, a request must match both. Empty: every operation.
+	Op Operation
 	// Path limits the fault to requests whose path starts with it, compared
 	// with both the escaped path ("/v2/sessions/1%3A2/summary") and the
 	// decoded one ("/v2/sessions/1:2/summary"). Empty: every request.
@@ -46,10 +51,14 @@ type pendingFault struct {
 	left int
 }
 
-// InjectFault makes the next f.Count requests that match f.Path fail as f
-// says. Faults apply in the order they were injected, one per request; a
-// request that matches none is served normally.
+// InjectFault makes the next f.Count requests that match f.Op and f.Path
+// fail as f says. Faults apply in the order they were injected, one per
+// request; a request that matches none is served normally. Like a test
+// helper, it panics on an Op that is not one of Operations().
 func (s *Server) InjectFault(f Fault) {
+	if f.Op != "" && !slices.Contains(Operations(), f.Op) {
+		panic(fmt.Sprintf("fullstorytest: InjectFault: unknown Op %q; use one of the Op constants", f.Op))
+	}
 	f.Header = f.Header.Clone()
 	s.mu.Lock()
 	s.faults = append(s.faults, &pendingFault{Fault: f, left: max(f.Count, 1)})
@@ -60,7 +69,11 @@ func (s *Server) InjectFault(f Fault) {
 func (s *Server) takeFault(r *http.Request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	op := operationOf(r.Method, r.URL.EscapedPath())
 	for i, pf := range s.faults {
+		if pf.Op != "" && pf.Op != op {
+			continue
+		}
 		if !strings.HasPrefix(r.URL.Path, pf.Path) && !strings.HasPrefix(r.URL.EscapedPath(), pf.Path) {
 			continue
 		}

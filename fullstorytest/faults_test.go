@@ -63,7 +63,7 @@ func TestFaultRetriedByClient(t *testing.T) {
 	assert.Equal(t, 3, count(srv, "GET", "/sessions/v2"))
 
 	// A summary is not retried after a 500: it may have spent an Activation.
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 	srv.InjectFault(fullstorytest.Fault{Path: "/v2/sessions/" + id.PathEscaped(), Status: http.StatusInternalServerError})
 	_, err = c.Sessions.Summarize(ctx, id, nil)
 	assert.ErrorIs(t, err, fullstory.ErrServer)
@@ -96,7 +96,7 @@ func TestFaultBodyAndHeader(t *testing.T) {
 func TestFaultDelay(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 
 	srv.InjectFault(fullstorytest.Fault{Path: "/v2/sessions/", Delay: time.Hour})
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
@@ -159,7 +159,7 @@ func TestFaultCutOff(t *testing.T) {
 	assert.False(t, errors.As(err, &ae))
 
 	// A summary whose response was lost is not retried.
-	id := demoID(t, fullstorytest.DemoSalesSession)
+	id := fullstorytest.DemoSalesSession
 	srv.InjectFault(fullstorytest.Fault{CutOff: true})
 	_, err = c.Sessions.Summarize(ctx, id, nil)
 	require.Error(t, err)

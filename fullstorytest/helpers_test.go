@@ -21,14 +21,6 @@ func newServer(t *testing.T, opts ...fullstorytest.ServerOption) *fullstorytest.
 	return srv
 }
 
-// demoID parses one of the Demo*Session constants.
-func demoID(t *testing.T, s string) fullstory.SessionID {
-	t.Helper()
-	id, err := fullstory.ParseSessionID(s)
-	require.NoError(t, err)
-	return id
-}
-
 // rawResponse is what a request sent without the library got back.
 type rawResponse struct {
 	Status int

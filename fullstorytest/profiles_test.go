@@ -108,7 +108,7 @@ func TestPromptsWrittenAsTheyAre(t *testing.T) {
 	var created struct{ ID string }
 	require.NoError(t, json.Unmarshal(resp.Body, &created))
 
-	for _, uri := range []string{"/v2/visit_profile/" + created.ID, "/v2/visit_profile", "/v2/sessions/" + demoID(t, fullstorytest.DemoCheckoutSession).PathEscaped() + "/summary?config_profile=" + created.ID} {
+	for _, uri := range []string{"/v2/visit_profile/" + created.ID, "/v2/visit_profile", "/v2/sessions/" + fullstorytest.DemoCheckoutSession.PathEscaped() + "/summary?config_profile=" + created.ID} {
 		resp = raw(t, srv, "GET", uri, "")
 		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", uri, resp.Body)
 		assert.Contains(t, string(resp.Body), prompt, uri)

@@ -11,6 +11,9 @@ import (
 // before authentication, faults and rate limits, so failed ones are there too.
 // The server keeps the last 1000; see WithRequestLog.
 type Request struct {
+	// Op is the endpoint the request was for; empty for a path or method
+	// that is no endpoint of the API.
+	Op     Operation
 	Method string
 	// Path is the decoded path, e.g. "/v2/sessions/1:2/summary".
 	Path string
@@ -72,6 +75,7 @@ func (s *Server) record(r *http.Request, body []byte) {
 		return // nothing to copy
 	}
 	req := Request{
+		Op:         operationOf(r.Method, r.URL.EscapedPath()),
 		Method:     r.Method,
 		Path:       r.URL.Path,
 		RequestURI: r.RequestURI,

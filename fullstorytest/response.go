@@ -1,11 +1,12 @@
 package fullstorytest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // response is an answer built in full before it is written, so that a
@@ -16,23 +17,19 @@ type response struct {
 	body   []byte
 }
 
-// jsonResponse encodes v without HTML escaping, so prompts read as written.
+// jsonResponse encodes v, one of the wire types, without HTML escaping, so
+// prompts read as written.
 func jsonResponse(status int, v any) *response {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	body, err := shared.MarshalJSON(v)
+	if err != nil {
 		return errorResponse(http.StatusInternalServerError, "server_error", "encoding the response: %v", err)
 	}
-	return &response{status: status, body: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))}
+	return &response{status: status, body: body}
 }
 
 // errorResponse is the API's {code, message} error body.
 func errorResponse(status int, code, format string, args ...any) *response {
-	return jsonResponse(status, struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}{code, fmt.Sprintf(format, args...)})
+	return jsonResponse(status, wire.Error{Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 // Error codes the API documents.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/summarygen"
 )
 
 // maxRequestBody is the largest request body the server reads.
@@ -83,12 +84,16 @@ func (s *Server) limited() *response {
 	return resp
 }
 
+// unauthorizedMessage is the message of a 401: how to send the key.
+const unauthorizedMessage = "missing or invalid API key; send the API key as 'Authorization: Basic <key>' " +
+	"(the raw key, not base64: curl -u key: does not work)"
+
 // authenticate checks for "Authorization: Basic <key>", the raw key.
 func (s *Server) authenticate(r *http.Request) *response {
 	if got := r.Header.Values("Authorization"); len(got) == 1 && got[0] == "Basic "+s.key {
 		return nil
 	}
-	return errorResponse(http.StatusUnauthorized, codeUnauthorized, `missing or invalid API key; send "Authorization: Basic <key>"`)
+	return errorResponse(http.StatusUnauthorized, codeUnauthorized, unauthorizedMessage)
 }
 
 // route dispatches to the endpoint of r's path and method.
@@ -112,11 +117,11 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 		}
 		switch r.Method {
 		case http.MethodGet:
-			return s.getProfile(fullstory.ProfileID(id))
+			return s.getProfile(id)
 		case http.MethodPost:
-			return s.updateProfile(fullstory.ProfileID(id), body)
+			return s.updateProfile(id, body)
 		case http.MethodDelete:
-			return s.deleteProfile(fullstory.ProfileID(id))
+			return s.deleteProfile(id)
 		}
 		return methodNotAllowed("GET, POST, DELETE")
 
@@ -161,7 +166,7 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 
 // findSession returns the session of a path segment, "userId%3AsessionId"
 // or "userId:sessionId".
-func (s *Server) findSession(raw string) (*storedSession, *response) {
+func (s *Server) findSession(raw string) (*summarygen.Session, *response) {
 	seg, err := url.PathUnescape(raw)
 	user, session, ok := strings.Cut(seg, ":")
 	if err != nil || !ok || user == "" || session == "" {

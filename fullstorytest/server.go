@@ -7,6 +7,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/summarygen"
 )
 
 // DefaultAPIKey is the API key a Server accepts unless WithAPIKey says
@@ -34,8 +35,8 @@ type Server struct {
 	closeOnce sync.Once
 
 	mu         sync.Mutex
-	profiles   map[fullstory.ProfileID]*storedProfile
-	sessions   map[fullstory.SessionID]*storedSession
+	profiles   map[string]*storedProfile
+	sessions   map[fullstory.SessionID]*summarygen.Session
 	nextSeq    int // orders profiles and numbers generated ids
 	requests   ring[Request]
 	faults     []*pendingFault
@@ -60,8 +61,8 @@ func NewUnstartedServer(opts ...ServerOption) *Server {
 		key:        DefaultAPIKey,
 		demoData:   true,
 		done:       make(chan struct{}),
-		profiles:   make(map[fullstory.ProfileID]*storedProfile),
-		sessions:   make(map[fullstory.SessionID]*storedSession),
+		profiles:   make(map[string]*storedProfile),
+		sessions:   make(map[fullstory.SessionID]*summarygen.Session),
 		requests:   ring[Request]{n: defaultRequestLog},
 		replays:    make(map[string]*replay),
 		replayKeys: ring[string]{n: maxReplays},

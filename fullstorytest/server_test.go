@@ -27,6 +27,8 @@ func TestAuth(t *testing.T) {
 	_, err = wrong.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: fullstorytest.DemoEmail})
 	assert.ErrorIs(t, err, fullstory.ErrUnauthorized)
 	assert.Equal(t, "unauthorized", apiError(t, err).Code)
+	assert.Contains(t, apiError(t, err).Message, "'Authorization: Basic <key>' (the raw key, not base64: curl -u key: does not work)",
+		"a 401 says how to send the key")
 
 	for _, auth := range []string{"-", srv.APIKey, "Bearer " + srv.APIKey, "basic " + srv.APIKey, "Basic ZmFrZS1hcGkta2V5Og=="} {
 		resp := raw(t, srv, "GET", "/v2/visit_profile", "", auth)
@@ -43,7 +45,7 @@ func TestAuth(t *testing.T) {
 
 func TestUnknownPathsAndMethods(t *testing.T) {
 	srv := newServer(t)
-	id := demoID(t, fullstorytest.DemoCheckoutSession).PathEscaped()
+	id := fullstorytest.DemoCheckoutSession.PathEscaped()
 	for _, path := range []string{"/", "/v2/nope", "/v1/visit_profile", "/v2/sessions/" + id + "/replay", "/v2/sessions/" + id, "/v2/visit_profile/a/b", "/v2/visit_profile/"} {
 		resp := raw(t, srv, "GET", path, "")
 		assert.Equal(t, http.StatusNotFound, resp.Status, path)
@@ -67,7 +69,7 @@ func TestRequestsRecorded(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client(fullstory.WithIntegrationSource("tests"))
 	ctx := t.Context()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 	_, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "p1"})
 	require.Error(t, err, "no such profile")
 	_, err = c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Overrides: &fullstory.ProfileConfig{Slice: &fullstory.SliceConfig{EventLimit: 5}}})
@@ -187,7 +189,7 @@ func TestConcurrentUse(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
 	ctx := t.Context()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 	const workers, rounds = 8, 5
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*rounds*5)

@@ -23,9 +23,9 @@ func TestListSessions(t *testing.T) {
 	byEmail, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: fullstorytest.DemoEmail})
 	require.NoError(t, err)
 	require.Len(t, byEmail, 4)
-	wantOrder := []string{fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession, fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession}
+	wantOrder := []fullstory.SessionID{fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession, fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession}
 	for i, s := range byEmail {
-		assert.Equal(t, wantOrder[i], s.ID().String(), "newest first")
+		assert.Equal(t, wantOrder[i], s.ID(), "newest first")
 		assert.Equal(t, fullstorytest.DemoUserID, s.UserID)
 		assert.Len(t, s.UserID, 19)
 		assert.Equal(t, "https://app.fullstory.com/ui/FAKE/session/"+s.ID().String(), s.URL)
@@ -127,7 +127,7 @@ func TestAddSessionRefusesBadIDs(t *testing.T) {
 func TestEvents(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 	events, err := c.Sessions.Events(t.Context(), id)
 	require.NoError(t, err)
 	require.NotEmpty(t, events)
@@ -179,7 +179,7 @@ func TestEvents(t *testing.T) {
 
 func TestSessionIDInPath(t *testing.T) {
 	srv := newServer(t)
-	id := demoID(t, fullstorytest.DemoSupportSession)
+	id := fullstorytest.DemoSupportSession
 	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped()), id.String()} {
 		resp := raw(t, srv, "GET", "/v2/sessions/"+seg+"/events", "")
 		assert.Equal(t, http.StatusOK, resp.Status, "session id %s", seg)
@@ -193,7 +193,7 @@ func TestContext(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
 	ctx := t.Context()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 
 	all, err := c.Sessions.Context(ctx, id, nil)
 	require.NoError(t, err)

@@ -38,7 +38,7 @@ func TestSummarizeAsStruct(t *testing.T) {
 	}})
 	require.NoError(t, err)
 
-	brief, sum, err := fullstory.SummarizeAs[supportBrief](ctx, c, demoID(t, fullstorytest.DemoCheckoutSession), &fullstory.SummarizeRequest{Profile: pid})
+	brief, sum, err := fullstory.SummarizeAs[supportBrief](ctx, c, fullstorytest.DemoCheckoutSession, &fullstory.SummarizeRequest{Profile: pid})
 	require.NoError(t, err)
 	assert.Equal(t, schema, sum.ResponseSchema, "the schema is echoed")
 	conforms(t, schema, sum.Response)
@@ -52,12 +52,12 @@ func TestSummarizeAsStruct(t *testing.T) {
 	assert.True(t, *brief.Escalate)
 	assert.Contains(t, sum.Text, "[fullstorytest]")
 
-	support, _, err := fullstory.SummarizeAs[supportBrief](ctx, c, demoID(t, fullstorytest.DemoSupportSession), &fullstory.SummarizeRequest{Profile: pid})
+	support, _, err := fullstory.SummarizeAs[supportBrief](ctx, c, fullstorytest.DemoSupportSession, &fullstory.SummarizeRequest{Profile: pid})
 	require.NoError(t, err)
 	assert.Contains(t, support.HelpPagesVisited, "/help/payment-errors")
 	assert.Contains(t, support.PrimaryGoal, "payment errors")
 
-	sales, _, err := fullstory.SummarizeAs[supportBrief](ctx, c, demoID(t, fullstorytest.DemoSalesSession), &fullstory.SummarizeRequest{Profile: pid})
+	sales, _, err := fullstory.SummarizeAs[supportBrief](ctx, c, fullstorytest.DemoSalesSession, &fullstory.SummarizeRequest{Profile: pid})
 	require.NoError(t, err)
 	assert.Empty(t, sales.IssuesEncountered)
 	assert.Equal(t, "no friction was seen", sales.Reason)
@@ -65,7 +65,7 @@ func TestSummarizeAsStruct(t *testing.T) {
 	assert.False(t, *sales.Escalate)
 
 	// Without a schema there is no structured response.
-	plain, err := c.Sessions.Summarize(ctx, demoID(t, fullstorytest.DemoCheckoutSession), nil)
+	plain, err := c.Sessions.Summarize(ctx, fullstorytest.DemoCheckoutSession, nil)
 	require.NoError(t, err)
 	assert.Empty(t, plain.Response)
 	assert.Nil(t, plain.ResponseSchema)
@@ -94,17 +94,18 @@ func TestStructuredResponseFollowsSchema(t *testing.T) {
 		},
 	}
 	for _, tc := range []struct {
-		session, outcome, sentiment string
-		helpPage                    bool
-		cartValue                   float64
-		rage                        float64
+		session            fullstory.SessionID
+		outcome, sentiment string
+		helpPage           bool
+		cartValue          float64
+		rage               float64
 	}{
 		{fullstorytest.DemoCheckoutSession, "abandoned", "frustrated", false, 1800, 1},
 		{fullstorytest.DemoPurchaseSession, "purchased", "positive", false, 170, 0},
 		{fullstorytest.DemoSupportSession, "browsing", "frustrated", true, 0, 0},
 	} {
-		t.Run(tc.session, func(t *testing.T) {
-			sum, err := c.Sessions.Summarize(t.Context(), demoID(t, tc.session), &fullstory.SummarizeRequest{
+		t.Run(tc.session.String(), func(t *testing.T) {
+			sum, err := c.Sessions.Summarize(t.Context(), tc.session, &fullstory.SummarizeRequest{
 				Overrides: &fullstory.ProfileConfig{LLM: &fullstory.LLMConfig{ResponseSchema: schema}},
 			})
 			require.NoError(t, err)
@@ -124,7 +125,7 @@ func TestStructuredResponseFollowsSchema(t *testing.T) {
 	}
 
 	// Context left out of the summary is left out of the response too.
-	sum, err := c.Sessions.Summarize(t.Context(), demoID(t, fullstorytest.DemoCheckoutSession), &fullstory.SummarizeRequest{
+	sum, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, &fullstory.SummarizeRequest{
 		Overrides: &fullstory.ProfileConfig{
 			LLM:     &fullstory.LLMConfig{ResponseSchema: schema},
 			Context: &fullstory.ContextConfig{Exclude: []fullstory.ContextElement{fullstory.ContextUser, fullstory.ContextLocation}},

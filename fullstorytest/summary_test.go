@@ -192,7 +192,7 @@ func TestSummaryProfiles(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
 	ctx := t.Context()
-	checkout := demoID(t, fullstorytest.DemoCheckoutSession)
+	checkout := fullstorytest.DemoCheckoutSession
 
 	generic := summarize(t, c, checkout, nil)
 	assert.Contains(t, generic, "Generic synopsis")
@@ -209,7 +209,7 @@ func TestSummaryProfiles(t *testing.T) {
 		Slice:  &fullstory.SliceConfig{Mode: fullstory.SliceLast, EventLimit: 2},
 	}})
 	require.NoError(t, err)
-	text := summarize(t, c, demoID(t, fullstorytest.DemoSupportSession), &fullstory.SummarizeRequest{Profile: pid})
+	text := summarize(t, c, fullstorytest.DemoSupportSession, &fullstory.SummarizeRequest{Profile: pid})
 	assert.Contains(t, text, `"Support"`)
 	assert.Contains(t, text, string(pid))
 	assert.Contains(t, text, `Pre-prompt applied: "You are a support assistant. Please analyze`)
@@ -219,7 +219,7 @@ func TestSummaryProfiles(t *testing.T) {
 	assert.NotContains(t, generic, "Pre-prompt")
 
 	// Overrides merge onto the profile: lists append, scalars replace.
-	text = summarize(t, c, demoID(t, fullstorytest.DemoCheckoutSession), &fullstory.SummarizeRequest{Profile: pid, Overrides: &fullstory.ProfileConfig{
+	text = summarize(t, c, fullstorytest.DemoCheckoutSession, &fullstory.SummarizeRequest{Profile: pid, Overrides: &fullstory.ProfileConfig{
 		Events: &fullstory.EventsConfig{IncludeTypes: []fullstory.EventType{"Added to Cart"}},
 		Slice:  &fullstory.SliceConfig{EventLimit: 6},
 		LLM:    &fullstory.LLMConfig{PrePrompt: "Be brief."},
@@ -249,10 +249,10 @@ func TestSummaryProfiles(t *testing.T) {
 	assert.Contains(t, adhoc, "ad-hoc profile")
 	assert.Contains(t, adhoc, "Why did they leave?")
 
-	purchase := summarize(t, c, demoID(t, fullstorytest.DemoPurchaseSession), nil)
+	purchase := summarize(t, c, fullstorytest.DemoPurchaseSession, nil)
 	assert.Contains(t, purchase, "Order Completed")
 	assert.Contains(t, purchase, "Outcome: purchased")
-	sales := summarize(t, c, demoID(t, fullstorytest.DemoSalesSession), nil)
+	sales := summarize(t, c, fullstorytest.DemoSalesSession, nil)
 	assert.Contains(t, sales, "Pricing pages visited: /pricing")
 }
 
@@ -260,7 +260,7 @@ func TestSummaryErrors(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
 	ctx := t.Context()
-	id := demoID(t, fullstorytest.DemoCheckoutSession)
+	id := fullstorytest.DemoCheckoutSession
 
 	_, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "no-such-profile"})
 	assert.Equal(t, "resource_not_found", apiError(t, err).Code)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -12,7 +14,6 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -20,35 +21,48 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// capture runs run with args, an environment that holds only env, and
+// buffers for stdout and stderr, whose text it returns with run's error.
+func capture(args []string, env map[string]string) (stdout, stderr string, err error) {
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return out.String(), errOut.String(), err
+}
+
+// envFor makes run take srv for the real API.
+func envFor(srv *fullstorytest.Server) map[string]string {
+	return map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL}
+}
+
 var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
 
 func TestRunOffline(t *testing.T) {
-	out, errOut, err := demo.Capture(run, nil, nil)
+	out, errOut, err := capture(nil, nil)
 	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	m := profileIDLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no profile id line in:\n%s", out)
 	assert.Equal(t, 1, strings.Count(out, "----- Slack message for session"), "-n defaults to the latest session only")
-	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoCheckoutSession+" (2025-06-26 23:01:54 UTC) -----")
-	assert.Contains(t, out, `Summary of session `+fullstorytest.DemoCheckoutSession+` with the prompt profile "Ticket concierge (Slack)" (`+m[1]+`)`)
+	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoCheckoutSession.String()+" (2025-06-26 23:01:54 UTC) -----")
+	assert.Contains(t, out, `Summary of session `+fullstorytest.DemoCheckoutSession.String()+` with the prompt profile "Ticket concierge (Slack)" (`+m[1]+`)`)
 	assert.Contains(t, out, `Pre-prompt applied: "Summarize this session for a [Ticket Service] concierge service employee.`)
 	assert.Contains(t, out, "only navigate, click, input-change, error-click, rage-click, dead-click, Added to Cart, Order Completed")
 	assert.Contains(t, out, "Location: Austin, Texas, United States", "the profile lets the LLM see the location")
 	assert.Contains(t, out, "Outcome: abandoned")
-	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession+"|Watch the session in Fullstory>")
+	assert.Contains(t, out, "<https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession.String()+"|Watch the session in Fullstory>")
 	assert.Empty(t, errOut)
 }
 
 func TestRunLatestSessions(t *testing.T) {
-	out, _, err := demo.Capture(run, []string{"-n", "4"}, nil)
+	out, _, err := capture([]string{"-n", "4"}, nil)
 	require.NoError(t, err)
 
 	// One message per session, newest first; the oldest one bought tickets.
 	var at []int
 	for _, s := range []string{
-		fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession,
-		fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession,
+		fullstorytest.DemoCheckoutSession.String(), fullstorytest.DemoSupportSession.String(),
+		fullstorytest.DemoSalesSession.String(), fullstorytest.DemoPurchaseSession.String(),
 	} {
 		i := strings.Index(out, "----- Slack message for session "+s)
 		require.GreaterOrEqual(t, i, 0, "no message for %s", s)
@@ -71,7 +85,7 @@ func TestRunErrors(t *testing.T) {
 		{name: "customer without sessions", args: []string{"-email", "nobody@example.com"}, msg: "no sessions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := demo.Capture(run, tc.args, nil)
+			out, _, err := capture(tc.args, nil)
 			require.Error(t, err)
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)

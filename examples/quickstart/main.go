@@ -21,13 +21,55 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/examples/internal/demo"
+	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
-func main() { demo.Main("quickstart", run) }
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		os.Exit(2) // the flag set has printed the error and the usage
+	default:
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a command-line error that the flag set has already printed.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// newClient returns a client of the real API when FULLSTORY_API_KEY is set,
+// and otherwise of an in-memory fake of it (package fullstorytest, with demo
+// data), which runs offline and spends no Activations. close stops the fake.
+func newClient(stdout io.Writer, getenv func(string) string, baseURL string) (c *fullstory.Client, fake bool, close func(), err error) {
+	agent := fullstory.WithUserAgent("quickstart-example")
+	key := getenv("FULLSTORY_API_KEY")
+	if key == "" {
+		if baseURL != "" {
+			return nil, false, nil, errors.New("a base URL needs FULLSTORY_API_KEY too; without a key the example runs on a fake")
+		}
+		srv := fullstorytest.NewServer()
+		fmt.Fprintln(stdout, "Running offline on the in-memory fake Fullstory API (set FULLSTORY_API_KEY to call the real one).")
+		return srv.Client(agent), true, srv.Close, nil
+	}
+	opts := []fullstory.Option{agent}
+	if baseURL != "" {
+		opts = append(opts, fullstory.WithBaseURL(baseURL))
+	}
+	c, err = fullstory.NewClient(key, opts...)
+	return c, false, func() {}, err
+}
 
 // run is the whole program, with its inputs passed in so that tests can call
 // it: args are the command-line arguments without the program name.
@@ -39,21 +81,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	baseURL := fs.String("base-url", getenv("FULLSTORY_BASE_URL"), "API base `URL` (default from FULLSTORY_BASE_URL, else the key's region)")
 	var session fullstory.SessionID
 	fs.TextVar(&session, "session", fullstory.SessionID{}, "`session` to summarize, as userId:sessionId or a session URL (default: the user's latest)")
-	if err := demo.ParseFlags(fs, args); err != nil {
-		return err
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
-	// Without a key, demo.Connect starts an in-memory fake of the API, says
-	// so on stdout, and hands over the fake's key and URL instead.
-	api, err := demo.Connect(stdout, getenv("FULLSTORY_API_KEY"), *baseURL, "quickstart-example")
+	c, fake, closeFake, err := newClient(stdout, getenv, *baseURL)
 	if err != nil {
 		return err
 	}
-	defer api.Close()
-	c, err := fullstory.NewClient(api.APIKey, api.Options...)
-	if err != nil {
-		return err
-	}
+	defer closeFake()
 
 	// Step 1: the prompt profile says what the AI looks at and how it answers.
 	id := fullstory.ProfileID(*profile)
@@ -67,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stdout, "\nStep 1, create a prompt profile: skipped, using -profile")
 	}
 	fmt.Fprintf(stdout, "Profile id: %s\n", id)
-	if !api.Fake && *profile == "" {
+	if !fake && *profile == "" {
 		fmt.Fprintf(stdout, "(kept on your account: reuse it with -profile %s)\n", id)
 	}
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"regexp"
 	"strings"
@@ -13,7 +15,6 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -21,18 +22,31 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// capture runs run with args, an environment that holds only env, and
+// buffers for stdout and stderr, whose text it returns with run's error.
+func capture(args []string, env map[string]string) (stdout, stderr string, err error) {
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return out.String(), errOut.String(), err
+}
+
+// envFor makes run take srv for the real API.
+func envFor(srv *fullstorytest.Server) map[string]string {
+	return map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL}
+}
+
 var profileIDLine = regexp.MustCompile(`(?m)^Profile id: (\S+)$`)
 
 func TestRunOffline(t *testing.T) {
-	out, errOut, err := demo.Capture(run, nil, nil)
+	out, errOut, err := capture(nil, nil)
 	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	m := profileIDLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no profile id line in:\n%s", out)
 	for _, s := range []string{
-		fullstorytest.DemoCheckoutSession, fullstorytest.DemoSupportSession,
-		fullstorytest.DemoSalesSession, fullstorytest.DemoPurchaseSession,
+		fullstorytest.DemoCheckoutSession.String(), fullstorytest.DemoSupportSession.String(),
+		fullstorytest.DemoSalesSession.String(), fullstorytest.DemoPurchaseSession.String(),
 	} {
 		assert.Contains(t, out, "https://app.fullstory.com/ui/FAKE/session/"+s)
 	}
@@ -40,7 +54,7 @@ func TestRunOffline(t *testing.T) {
 	// The latest session is summarized, with the profile just created, whose
 	// slice and filters reached the server.
 	summary := out[strings.Index(out, "[fullstorytest]"):]
-	assert.Contains(t, summary, `Summary of session `+fullstorytest.DemoCheckoutSession+` with the prompt profile "Support assistant" (`+m[1]+`)`)
+	assert.Contains(t, summary, `Summary of session `+fullstorytest.DemoCheckoutSession.String()+` with the prompt profile "Support assistant" (`+m[1]+`)`)
 	assert.Contains(t, summary, "mode LAST; event_limit 200; without console-error, network-error")
 	assert.Contains(t, summary, "Outcome: abandoned")
 	assert.NotContains(t, out, "reuse it with -profile", "profiles on the fake vanish with it")
@@ -54,7 +68,7 @@ func TestRunWithKey(t *testing.T) {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()
 
-	out, _, err := demo.Capture(run, nil, demo.EnvFor(srv))
+	out, _, err := capture(nil, envFor(srv))
 	require.NoError(t, err)
 	assert.NotContains(t, out, "Running offline")
 	m := profileIDLine.FindStringSubmatch(out)
@@ -67,10 +81,10 @@ func TestRunWithKey(t *testing.T) {
 
 	// Again with that profile and a session given: nothing is created or
 	// listed, and that session is summarized.
-	out, _, err = demo.Capture(run, []string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession}, demo.EnvFor(srv))
+	out, _, err = capture([]string{"-profile", m[1], "-session", fullstorytest.DemoSupportSession.String()}, envFor(srv))
 	require.NoError(t, err)
 	assert.NotContains(t, out, "sessions of")
-	assert.Contains(t, out, "Summary of session "+fullstorytest.DemoSupportSession+` with the prompt profile "Support assistant" (`+m[1]+`)`)
+	assert.Contains(t, out, "Summary of session "+fullstorytest.DemoSupportSession.String()+` with the prompt profile "Support assistant" (`+m[1]+`)`)
 	page, err := srv.Client().Profiles.List(ctx, nil)
 	require.NoError(t, err)
 	assert.Len(t, page.Profiles, 1)
@@ -96,7 +110,7 @@ func TestRunErrors(t *testing.T) {
 		{name: "wrong key", vars: map[string]string{"FULLSTORY_API_KEY": "wrong", "FULLSTORY_BASE_URL": srv.URL}, target: fullstory.ErrUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := demo.Capture(run, tc.args, tc.vars)
+			out, _, err := capture(tc.args, tc.vars)
 			require.Error(t, err)
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)
@@ -116,4 +130,13 @@ func TestSupportProfileMatchesFile(t *testing.T) {
 	got, err := json.Marshal(supportProfile())
 	require.NoError(t, err)
 	assert.JSONEq(t, string(want), string(got))
+}
+
+// -h prints the usage and is no failure; a bad flag is a usage error.
+func TestRunUsage(t *testing.T) {
+	_, errOut, err := capture([]string{"-h"}, nil)
+	assert.ErrorIs(t, err, flag.ErrHelp)
+	assert.Contains(t, errOut, "-email email")
+	_, _, err = capture([]string{"-verbose"}, nil)
+	assert.ErrorAs(t, err, new(usageError))
 }

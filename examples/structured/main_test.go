@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -9,7 +10,6 @@ import (
 	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/examples/internal/demo"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -17,13 +17,26 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// capture runs run with args, an environment that holds only env, and
+// buffers for stdout and stderr, whose text it returns with run's error.
+func capture(args []string, env map[string]string) (stdout, stderr string, err error) {
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return out.String(), errOut.String(), err
+}
+
+// envFor makes run take srv for the real API.
+func envFor(srv *fullstorytest.Server) map[string]string {
+	return map[string]string{"FULLSTORY_API_KEY": srv.APIKey, "FULLSTORY_BASE_URL": srv.URL}
+}
+
 func TestRunOffline(t *testing.T) {
-	out, errOut, err := demo.Capture(run, nil, nil)
+	out, errOut, err := capture(nil, nil)
 	require.NoError(t, err)
 
 	assert.Contains(t, out, "Running offline on the in-memory fake")
 	assert.Regexp(t, `(?m)^Profile id: \S+$`, out)
-	assert.Contains(t, out, "Session: "+fullstorytest.DemoCheckoutSession+"\n")
+	assert.Contains(t, out, "Session: "+fullstorytest.DemoCheckoutSession.String()+"\n")
 	// Each line comes from a field of the decoded SupportBrief, which the
 	// fake filled in from the schema the profile carried.
 	assert.Contains(t, out, "Primary goal: buy Aurora Nights Tour at Riverside Arena on 2025-08-15")
@@ -36,7 +49,7 @@ func TestRunOffline(t *testing.T) {
 }
 
 func TestRunHelpPages(t *testing.T) {
-	out, _, err := demo.Capture(run, []string{"-session", fullstorytest.DemoSupportSession}, nil)
+	out, _, err := capture([]string{"-session", fullstorytest.DemoSupportSession.String()}, nil)
 	require.NoError(t, err)
 	assert.Contains(t, out, "Help pages visited:\n  - /help\n  - /help/payment-errors\n")
 }
@@ -50,16 +63,16 @@ func TestRunProfileWithoutSchema(t *testing.T) {
 	id, err := srv.Client().Profiles.Create(ctx, &fullstory.ProfileRequest{Name: "prose"})
 	require.NoError(t, err)
 
-	out, errOut, err := demo.Capture(run, []string{"-profile", string(id)}, demo.EnvFor(srv))
+	out, errOut, err := capture([]string{"-profile", string(id)}, envFor(srv))
 	require.Error(t, err)
-	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession)
+	assert.ErrorContains(t, err, "summarizing session "+fullstorytest.DemoCheckoutSession.String())
 	assert.Contains(t, errOut, "does not decode as a SupportBrief")
 	assert.Contains(t, errOut, "[fullstorytest] Summary of session")
 	assert.NotContains(t, out, "Primary goal:")
 }
 
 func TestRunBadSession(t *testing.T) {
-	out, _, err := demo.Capture(run, []string{"-session", "not a session"}, nil)
+	out, _, err := capture([]string{"-session", "not a session"}, nil)
 	assert.ErrorContains(t, err, "invalid value")
 	assert.Empty(t, out, "nothing runs after a bad flag")
 }

@@ -6,7 +6,8 @@ import (
 	"math"
 	"strings"
 
-	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
+	"github.com/summarykit/fullstory-go/internal/rules"
 )
 
 // decodeBody decodes a JSON object body into v; an empty body is {}.
@@ -25,10 +26,11 @@ func decodeBody(body []byte, v any) *response {
 	return nil
 }
 
-// validateConfig refuses what the API refuses in a profile configuration.
-func validateConfig(c *fullstory.ProfileConfig) *response {
+// validateConfig refuses what the API refuses in a profile configuration:
+// the rules of package internal/rules, which the README lists.
+func validateConfig(c *wire.Config) *response {
 	if l := c.LLM; l != nil {
-		if t := l.Temperature; t != nil && (math.IsNaN(*t) || *t < 0 || *t > 2) {
+		if t := l.Temperature; t != nil && (math.IsNaN(*t) || *t < 0 || *t > rules.MaxTemperature) {
 			return badRequest(codeInvalid, "llm.temperature must be between 0 and 2")
 		}
 		if resp := validateSchema(l.ResponseSchema, "llm.response_schema", 0); resp != nil {
@@ -37,56 +39,53 @@ func validateConfig(c *fullstory.ProfileConfig) *response {
 	}
 	if sl := c.Slice; sl != nil {
 		switch sl.Mode {
-		case "", "UNSPECIFIED", fullstory.SliceFirst, fullstory.SliceLast, fullstory.SliceTimestamp:
+		case "", "UNSPECIFIED", "FIRST", "LAST", "TIMESTAMP":
 		default:
 			return badRequest(codeInvalid, "slice.mode must be FIRST, LAST or TIMESTAMP")
 		}
 		switch {
-		case sl.Mode == fullstory.SliceTimestamp && sl.StartTimestamp.IsZero():
+		case sl.Mode == "TIMESTAMP" && sl.StartTimestamp == nil:
 			return badRequest(codeRequired, "slice.start_timestamp is required with mode TIMESTAMP")
-		case sl.EventLimit < 0:
-			return badRequest(codeInvalid, "slice.event_limit must not be negative")
-		case sl.DurationLimit < 0:
+		case sl.EventLimit < 0 || sl.EventLimit > math.MaxInt32:
+			return badRequest(codeInvalid, "slice.event_limit must be between 0 and 2147483647 (an int32)")
+		case sl.DurationLimitMS < 0:
 			return badRequest(codeInvalid, "slice.duration_limit_ms must not be negative")
-		case !sl.StartTimestamp.IsZero() && !sl.EndTimestamp.IsZero() && !sl.EndTimestamp.After(sl.StartTimestamp):
+		case sl.StartTimestamp != nil && sl.EndTimestamp != nil && !sl.EndTimestamp.After(*sl.StartTimestamp):
 			return badRequest(codeInvalid, "slice.end_timestamp must be after slice.start_timestamp")
 		}
 	}
 	if cx := c.Context; cx != nil {
-		for _, e := range append(append([]fullstory.ContextElement(nil), cx.Include...), cx.Exclude...) {
+		for _, e := range append(append([]string(nil), cx.Include...), cx.Exclude...) {
 			switch e {
-			case fullstory.ContextUser, fullstory.ContextOrg, fullstory.ContextLocation, fullstory.ContextDevice:
+			case "user", "org", "location", "device":
 			default:
 				return badRequest(codeInvalid, `context elements must be "user", "org", "location" or "device", not %q`, e)
 			}
 		}
 	}
 	if ev := c.Events; ev != nil {
-		for _, t := range append(append([]fullstory.EventType(nil), ev.IncludeTypes...), ev.ExcludeTypes...) {
-			if strings.TrimSpace(string(t)) == "" {
-				return badRequest(codeInvalid, "event types must not be empty")
+		for _, t := range append(append([]string(nil), ev.IncludeTypes...), ev.ExcludeTypes...) {
+			if strings.TrimSpace(t) == "" {
+				return badRequest(codeInvalid, "events.include_types and events.exclude_types must not hold an empty event type")
 			}
 		}
-		if n := ev.TrimToLastNSelectors; n != nil && *n < 0 {
-			return badRequest(codeInvalid, "events.trim_to_last_n_selectors must not be negative")
+		if n := ev.TrimToLastNSelectors; n != nil && (*n < 0 || *n > math.MaxInt32) {
+			return badRequest(codeInvalid, "events.trim_to_last_n_selectors must be between 0 and 2147483647 (an int32)")
 		}
 	}
 	return nil
 }
 
-// maxSchemaDepth bounds the nesting of a response schema.
-const maxSchemaDepth = 32
-
-func validateSchema(sc *fullstory.Schema, field string, depth int) *response {
+func validateSchema(sc *wire.Schema, field string, depth int) *response {
 	if sc == nil {
 		return nil
 	}
-	if depth > maxSchemaDepth {
-		return badRequest(codeInvalid, "%s is nested deeper than %d levels", field, maxSchemaDepth)
+	if depth > rules.MaxSchemaDepth {
+		return badRequest(codeInvalid, "%s is nested deeper than %d levels", field, rules.MaxSchemaDepth)
 	}
 	switch sc.Type {
-	case fullstory.TypeString, fullstory.TypeNumber, fullstory.TypeInteger, fullstory.TypeBoolean, fullstory.TypeObject:
-	case fullstory.TypeArray:
+	case "STRING", "NUMBER", "INTEGER", "BOOLEAN", "OBJECT":
+	case "ARRAY":
 		if sc.Items == nil {
 			return badRequest(codeRequired, "%s.items is required for type ARRAY", field)
 		}
@@ -115,7 +114,7 @@ func validateSchema(sc *fullstory.Schema, field string, depth int) *response {
 // mergeConfig returns base with over merged onto it as the API merges
 // summary overrides onto a profile (proto.Merge): set scalars replace, objects
 // merge field by field, and arrays are appended.
-func mergeConfig(base, over fullstory.ProfileConfig) (fullstory.ProfileConfig, error) {
+func mergeConfig(base, over wire.Config) (wire.Config, error) {
 	var a, b map[string]any
 	if err := roundTrip(base, &a); err != nil {
 		return base, err
@@ -123,7 +122,7 @@ func mergeConfig(base, over fullstory.ProfileConfig) (fullstory.ProfileConfig, e
 	if err := roundTrip(over, &b); err != nil {
 		return base, err
 	}
-	var out fullstory.ProfileConfig
+	var out wire.Config
 	err := roundTrip(mergeJSON(a, b), &out)
 	return out, err
 }

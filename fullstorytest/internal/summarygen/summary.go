@@ -1,103 +1,18 @@
-package fullstorytest
+package summarygen
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
 )
-
-// summarize answers GET (q set) and POST (body set) summary requests: the
-// profile, merged with the POST's overrides, selects the events, and a
-// summary is written from them by fixed rules.
-func (s *Server) summarize(sess *storedSession, q url.Values, body []byte) *response {
-	var (
-		profileID fullstory.ProfileID
-		overrides *fullstory.ProfileConfig
-		end       time.Time
-	)
-	if body == nil {
-		profileID = fullstory.ProfileID(q.Get("config_profile"))
-		if v := q.Get("end_timestamp"); v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return badRequest(codeInvalid, "end_timestamp must be an RFC 3339 date-time")
-			}
-			end = t
-		}
-	} else {
-		var req struct {
-			ConfigProfile fullstory.ProfileID `json:"config_profile"`
-			fullstory.ProfileConfig
-		}
-		if resp := decodeBody(body, &req); resp != nil {
-			return resp
-		}
-		profileID, overrides = req.ConfigProfile, &req.ProfileConfig
-	}
-
-	var (
-		cfg  fullstory.ProfileConfig
-		name string
-	)
-	if profileID != "" {
-		p := s.profile(profileID)
-		if p == nil {
-			return notFound("profile %q not found", profileID)
-		}
-		cfg, name = p.profile.ProfileConfig, p.profile.Name
-	}
-	if overrides != nil {
-		// Validated once merged: an override may lean on the profile, e.g.
-		// mode TIMESTAMP on a profile that has the start_timestamp.
-		merged, err := mergeConfig(cfg, *overrides)
-		if err != nil {
-			return badRequest(codeInvalid, "merging the overrides onto the profile: %v", err)
-		}
-		if resp := validateConfig(&merged); resp != nil {
-			return resp
-		}
-		cfg = merged
-	}
-
-	r := newRenderer(cfg.Events)
-	f := gatherFacts(sess, selectEvents(sess, &cfg, end), &cfg, r)
-	w := summaryWriter{cfg: &cfg, f: f, r: r, end: end}
-	switch {
-	case profileID == "" && cfg == (fullstory.ProfileConfig{}):
-		w.header = fmt.Sprintf("Generic synopsis of session %s (no prompt profile)", sess.id)
-	case profileID != "":
-		w.header = fmt.Sprintf("Summary of session %s with the prompt profile %s", sess.id, profileID)
-		if name != "" {
-			w.header = fmt.Sprintf("Summary of session %s with the prompt profile %q (%s)", sess.id, name, profileID)
-		}
-		if overrides != nil {
-			w.header += " and the request's overrides"
-		}
-	default:
-		w.header = fmt.Sprintf("Summary of session %s with the request's ad-hoc profile", sess.id)
-	}
-
-	sum := fullstory.Summary{Text: w.text()}
-	if cfg.LLM != nil && cfg.LLM.ResponseSchema != nil {
-		raw, err := json.Marshal(fill(cfg.LLM.ResponseSchema, "", f, 0))
-		if err != nil {
-			return errorResponse(http.StatusInternalServerError, "server_error", "encoding the response: %v", err)
-		}
-		sum.Response, sum.ResponseSchema = raw, cfg.LLM.ResponseSchema
-	}
-	return jsonResponse(http.StatusOK, sum)
-}
 
 // summaryWriter writes the text of a fake summary: one line per kind of
 // fact, each left out when there is nothing to say.
 type summaryWriter struct {
-	cfg    *fullstory.ProfileConfig
+	cfg    *wire.Config
 	f      *facts
 	r      renderer
 	end    time.Time
@@ -116,7 +31,7 @@ func (w *summaryWriter) line(label, format string, args ...any) {
 func (w *summaryWriter) text() string {
 	f, llm := w.f, w.cfg.LLM
 	if llm == nil {
-		llm = &fullstory.LLMConfig{}
+		llm = &wire.LLM{}
 	}
 	w.line("", "[fullstorytest] %s. Written by fixed rules from the session's events, not by an LLM.", w.header)
 	if llm.PrePrompt != "" {
@@ -176,18 +91,18 @@ func (w *summaryWriter) selection() string {
 	var parts []string
 	if sl := w.cfg.Slice; sl != nil {
 		if sl.Mode != "" {
-			parts = append(parts, "mode "+string(sl.Mode))
+			parts = append(parts, "mode "+sl.Mode)
 		}
 		if sl.EventLimit > 0 {
 			parts = append(parts, fmt.Sprintf("event_limit %d", sl.EventLimit))
 		}
-		if sl.DurationLimit > 0 {
-			parts = append(parts, fmt.Sprintf("duration_limit %s", sl.DurationLimit))
+		if d := durationLimit(sl); d > 0 {
+			parts = append(parts, fmt.Sprintf("duration_limit %s", d))
 		}
-		if !sl.StartTimestamp.IsZero() {
+		if sl.StartTimestamp != nil {
 			parts = append(parts, "from "+sl.StartTimestamp.UTC().Format(time.RFC3339))
 		}
-		if !sl.EndTimestamp.IsZero() {
+		if sl.EndTimestamp != nil {
 			parts = append(parts, "before "+sl.EndTimestamp.UTC().Format(time.RFC3339))
 		}
 	}
@@ -196,10 +111,10 @@ func (w *summaryWriter) selection() string {
 	}
 	if ev := w.cfg.Events; ev != nil {
 		if len(ev.IncludeTypes) > 0 {
-			parts = append(parts, "only "+joinTypes(ev.IncludeTypes))
+			parts = append(parts, "only "+strings.Join(ev.IncludeTypes, ", "))
 		}
 		if len(ev.ExcludeTypes) > 0 {
-			parts = append(parts, "without "+joinTypes(ev.ExcludeTypes))
+			parts = append(parts, "without "+strings.Join(ev.ExcludeTypes, ", "))
 		}
 		if isTrue(ev.ExcludeAPIEvents) {
 			parts = append(parts, "without custom events")
@@ -225,14 +140,6 @@ func counts(pairs ...any) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-func joinTypes(ts []fullstory.EventType) string {
-	s := make([]string, len(ts))
-	for i, t := range ts {
-		s[i] = string(t)
-	}
-	return strings.Join(s, ", ")
 }
 
 func joinPages(ps []page) string {

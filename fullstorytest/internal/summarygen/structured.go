@@ -1,4 +1,4 @@
-package fullstorytest
+package summarygen
 
 import (
 	"cmp"
@@ -7,17 +7,17 @@ import (
 	"slices"
 	"strings"
 
-	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
 )
 
 // fill returns a value that satisfies sc: every property of an object, the
 // right type everywhere, a valid enum value. Strings, numbers and booleans
 // come from the facts that the property's name (or its description) asks
 // for; a nullable value with no fact to report is null.
-func fill(sc *fullstory.Schema, name string, f *facts, depth int) any {
+func fill(sc *wire.Schema, name string, f *facts, depth int) any {
 	hint := strings.ToLower(name + " " + sc.Title + " " + sc.Description)
 	switch sc.Type {
-	case fullstory.TypeObject:
+	case "OBJECT":
 		out := map[string]any{}
 		if depth >= maxSchemaDepth {
 			return out
@@ -26,13 +26,13 @@ func fill(sc *fullstory.Schema, name string, f *facts, depth int) any {
 			out[k] = fill(sc.Properties[k], k, f, depth+1)
 		}
 		return out
-	case fullstory.TypeArray:
+	case "ARRAY":
 		return fillArray(sc, name, hint, f, depth)
-	case fullstory.TypeBoolean:
+	case "BOOLEAN":
 		return fillBool(hint, f)
-	case fullstory.TypeInteger:
+	case "INTEGER":
 		return math.Round(fillNumber(hint, f))
-	case fullstory.TypeNumber:
+	case "NUMBER":
 		return fillNumber(hint, f)
 	}
 	if len(sc.Enum) > 0 {
@@ -145,10 +145,10 @@ func fillNumber(hint string, f *facts) float64 {
 	return 0
 }
 
-func fillArray(sc *fullstory.Schema, name, hint string, f *facts, depth int) []any {
+func fillArray(sc *wire.Schema, name, hint string, f *facts, depth int) []any {
 	items := sc.Items
 	out := []any{}
-	if items.Type == fullstory.TypeString && len(items.Enum) == 0 {
+	if items.Type == "STRING" && len(items.Enum) == 0 {
 		list, ok := listFact(strings.ToLower(name), f)
 		if !ok {
 			list, ok = listFact(hint, f)

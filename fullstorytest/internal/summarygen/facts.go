@@ -1,4 +1,4 @@
-package fullstorytest
+package summarygen
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
 )
 
 // facts is what the selected events and included context show: the
@@ -41,7 +42,7 @@ func (p page) String() string {
 }
 
 // gatherFacts reads the facts of the kept events of sess under cfg.
-func gatherFacts(sess *storedSession, kept []RecordedEvent, cfg *fullstory.ProfileConfig, r renderer) *facts {
+func gatherFacts(sess *Session, kept []Event, cfg *wire.Config, r renderer) *facts {
 	f := &facts{kept: len(kept), total: len(sess.Events)}
 	seen := map[string]bool{}
 	for _, e := range kept {
@@ -79,7 +80,7 @@ func gatherFacts(sess *storedSession, kept []RecordedEvent, cfg *fullstory.Profi
 				f.issues = append(f.issues, desc)
 			}
 		}
-		if isCustom(e.Type) {
+		if IsCustom(e.Type) {
 			f.customEvent(e)
 		}
 	}
@@ -102,7 +103,7 @@ func isHelpPage(path string) bool {
 }
 
 // customEvent notes a custom event, and whether it is a step of a purchase.
-func (f *facts) customEvent(e RecordedEvent) {
+func (f *facts) customEvent(e Event) {
 	name := strings.ToLower(string(e.Type))
 	entry := string(e.Type)
 	if len(e.Properties) > 0 {
@@ -175,7 +176,7 @@ func toFloat(v any) (float64, bool) {
 }
 
 // context notes the session's context elements that cx lets the LLM see.
-func (f *facts) context(sess *storedSession, cx *fullstory.ContextConfig) {
+func (f *facts) context(sess *Session, cx *wire.Context) {
 	if contextIncluded(cx, fullstory.ContextUser) {
 		var parts []string
 		if sess.Email != "" {

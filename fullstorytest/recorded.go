@@ -10,6 +10,8 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/summarygen"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // RecordedSession is a recorded session to add to a Server with AddSession. Only
@@ -35,7 +37,7 @@ type RecordedSession struct {
 	Events   []RecordedEvent
 }
 
-// RecordedEvent is one event of a Session.
+// RecordedEvent is one event of a RecordedSession.
 type RecordedEvent struct {
 	// Time is when it happened. Zero: a second after the previous event, or
 	// Created for the first.
@@ -56,34 +58,14 @@ type RecordedEvent struct {
 	Properties map[string]any
 }
 
-// storedSession is a Session as the server keeps it: complete and never
-// changed after AddSession, so handlers read it without the lock.
-type storedSession struct {
-	RecordedSession
-	id fullstory.SessionID
-}
-
-// isCustom reports whether t is the name of a custom event rather than one
-// of the documented event types.
-func isCustom(t fullstory.EventType) bool {
-	switch t {
-	case fullstory.EventNavigate, fullstory.EventClick, fullstory.EventDeadClick, fullstory.EventErrorClick,
-		fullstory.EventRageClick, fullstory.EventInputChange, fullstory.EventNetworkError,
-		fullstory.EventConsoleError, fullstory.EventMouseThrash, fullstory.EventHighlight,
-		fullstory.EventCopy, fullstory.EventPaste, fullstory.EventElementSeen:
-		return false
-	}
-	return true
-}
-
 // defaultCreated is the start of a session that has no times at all.
 func defaultCreated() time.Time { return time.Date(2025, time.June, 1, 12, 0, 0, 0, time.UTC) }
 
 // AddSession adds a session (or replaces one with the same id) and returns
 // its id. The server keeps a copy of sess, with the defaults described on
-// Session and Event filled in. Like a test helper, it panics on an id the
-// client would refuse to send: a UserID or SessionID with ':', '!', '/',
-// '?', '#', '%', a space or a control character.
+// RecordedSession and RecordedEvent filled in. Like a test helper, it
+// panics on an id the client would refuse to send: a UserID or SessionID
+// with ':', '!', '/', '?', '#', '%', a space or a control character.
 func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
 	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
 		if part.v != "" && !validIDPart(part.v) {
@@ -104,19 +86,22 @@ func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
 			}
 		}
 	}
-	sess.UserProperties = maps.Clone(sess.UserProperties)
-	sess.Location = clonePtr(sess.Location)
-	sess.Device = clonePtr(sess.Device)
-	sess.Org = clonePtr(sess.Org)
-	sess.Events = completeEvents(sess.Created, sess.Events)
+	events := completeEvents(sess.Created, sess.Events)
 	if sess.Created.IsZero() {
 		sess.Created = defaultCreated()
-		if len(sess.Events) > 0 {
-			sess.Created = sess.Events[0].Time
+		if len(events) > 0 {
+			sess.Created = events[0].Time
 		}
 	}
 	id := fullstory.NewSessionID(sess.UserID, sess.SessionID)
-	s.sessions[id] = &storedSession{RecordedSession: sess, id: id}
+	s.sessions[id] = &summarygen.Session{
+		ID: id.String(), UserID: sess.UserID, SessionID: sess.SessionID,
+		UID: sess.UID, Email: sess.Email, DisplayName: sess.DisplayName,
+		UserProperties: maps.Clone(sess.UserProperties), Created: sess.Created,
+		AppURL:   "https://app.fullstory.com/ui/FAKE/session/" + id.String(),
+		Location: shared.ClonePtr(sess.Location), Device: shared.ClonePtr(sess.Device), Org: shared.ClonePtr(sess.Org),
+		Events: events,
+	}
 	return id
 }
 
@@ -151,18 +136,10 @@ func numericID(seed string) string {
 	return fmt.Sprint(1_000_000_000_000_000_000 + h.Sum64()%8_000_000_000_000_000_000)
 }
 
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
 // completeEvents copies events with their times, types, pages and titles
 // filled in, in time order.
-func completeEvents(created time.Time, events []RecordedEvent) []RecordedEvent {
-	out := make([]RecordedEvent, len(events))
+func completeEvents(created time.Time, events []RecordedEvent) []summarygen.Event {
+	out := make([]summarygen.Event, len(events))
 	prev := RecordedEvent{Time: created}
 	if created.IsZero() {
 		prev.Time = defaultCreated().Add(-time.Second)
@@ -188,10 +165,10 @@ func completeEvents(created time.Time, events []RecordedEvent) []RecordedEvent {
 			e.Title = prev.Title
 		}
 		e.Properties = maps.Clone(e.Properties)
-		out[i] = e
+		out[i] = summarygen.Event(e)
 		prev = e
 	}
-	slices.SortStableFunc(out, func(a, b RecordedEvent) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b summarygen.Event) int { return a.Time.Compare(b.Time) })
 	return out
 }
 
@@ -202,18 +179,4 @@ func absoluteURL(raw string) string {
 		return raw
 	}
 	return "https://www.example.com/" + strings.TrimPrefix(raw, "/")
-}
-
-// pagePath returns the path of an event's page, "/" for the root.
-func pagePath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
-}
-
-// fsURL is the session's address in the Fullstory app.
-func (ss *storedSession) fsURL() string {
-	return "https://app.fullstory.com/ui/FAKE/session/" + ss.id.String()
 }

@@ -3,7 +3,6 @@ package fullstorytest
 import (
 	"cmp"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,14 +10,14 @@ import (
 	"strconv"
 	"strings"
 
-	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
 )
 
 // storedProfile is a prompt profile and its place in the list order. The
 // server replaces it whole and never changes it in place.
 type storedProfile struct {
 	seq     int
-	profile fullstory.Profile
+	profile wire.Profile
 }
 
 // Page sizes of the profile list, as the API documents them.
@@ -27,69 +26,49 @@ const (
 	maxProfileLimit     = 100
 )
 
-func (s *Server) createProfile(body []byte) *response {
-	var req fullstory.ProfileRequest
+// decodeProfile decodes and checks the body of create or update.
+func decodeProfile(body []byte) (wire.ProfileRequest, *response) {
+	var req wire.ProfileRequest
 	if resp := decodeBody(body, &req); resp != nil {
-		return resp
+		return req, resp
 	}
-	if resp := validateConfig(&req.ProfileConfig); resp != nil {
+	return req, validateConfig(&req.Config)
+}
+
+func (s *Server) createProfile(body []byte) *response {
+	req, resp := decodeProfile(body)
+	if resp != nil {
 		return resp
 	}
 	s.mu.Lock()
 	s.nextSeq++
 	seq := s.nextSeq
-	id := fullstory.ProfileID(fmt.Sprintf("fa4e0000-0000-4000-8000-%012x", seq))
-	s.profiles[id] = &storedProfile{seq: seq, profile: fullstory.Profile{ID: id, Name: req.Name, ProfileConfig: req.ProfileConfig}}
+	id := fmt.Sprintf("fa4e0000-0000-4000-8000-%012x", seq)
+	s.profiles[id] = &storedProfile{seq: seq, profile: wire.NewProfile(id, req)}
 	s.mu.Unlock()
-	return jsonResponse(http.StatusOK, map[string]fullstory.ProfileID{"id": id})
+	return jsonResponse(http.StatusOK, wire.ID{ID: id})
 }
 
-func (s *Server) profile(id fullstory.ProfileID) *storedProfile {
+func (s *Server) profile(id string) *storedProfile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.profiles[id]
 }
 
-func (s *Server) getProfile(id fullstory.ProfileID) *response {
+func (s *Server) getProfile(id string) *response {
 	p := s.profile(id)
 	if p == nil {
 		return notFound("profile %q not found", id)
 	}
-	return jsonResponse(http.StatusOK, apiProfile(&p.profile))
-}
-
-// apiProfile returns p as the API writes it. Its backend writes proto3 JSON,
-// where int64 fields are strings: "duration_limit_ms": "90000". The library
-// sends a number, which the API accepts too, so the fake rewrites the field
-// and the clients tested on it meet the form the API answers with.
-func apiProfile(p *fullstory.Profile) any {
-	if p.Slice == nil || p.Slice.DurationLimit == 0 {
-		return p
-	}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return p // for jsonResponse to fail on and answer 500
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return p
-	}
-	cfg, _ := m["configuration"].(map[string]any)
-	if sl, ok := cfg["slice"].(map[string]any); ok {
-		sl["duration_limit_ms"] = strconv.FormatInt(p.Slice.DurationLimit.Milliseconds(), 10)
-	}
-	return m
+	return jsonResponse(http.StatusOK, p.profile)
 }
 
 // updateProfile replaces the profile with the body. Whether the API replaces
 // or merges is undocumented; replacing shows up callers that send only the
 // fields they change, which the library advises against.
-func (s *Server) updateProfile(id fullstory.ProfileID, body []byte) *response {
-	var req fullstory.ProfileRequest
-	if resp := decodeBody(body, &req); resp != nil {
-		return resp
-	}
-	if resp := validateConfig(&req.ProfileConfig); resp != nil {
+func (s *Server) updateProfile(id string, body []byte) *response {
+	req, resp := decodeProfile(body)
+	if resp != nil {
 		return resp
 	}
 	s.mu.Lock()
@@ -98,11 +77,11 @@ func (s *Server) updateProfile(id fullstory.ProfileID, body []byte) *response {
 	if p == nil {
 		return notFound("profile %q not found", id)
 	}
-	s.profiles[id] = &storedProfile{seq: p.seq, profile: fullstory.Profile{ID: id, Name: req.Name, ProfileConfig: req.ProfileConfig}}
-	return jsonResponse(http.StatusOK, map[string]fullstory.ProfileID{"id": id})
+	s.profiles[id] = &storedProfile{seq: p.seq, profile: wire.NewProfile(id, req)}
+	return jsonResponse(http.StatusOK, wire.ID{ID: id})
 }
 
-func (s *Server) deleteProfile(id fullstory.ProfileID) *response {
+func (s *Server) deleteProfile(id string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.profiles[id] == nil {
@@ -145,15 +124,12 @@ func (s *Server) listProfiles(q url.Values) *response {
 	s.mu.Unlock()
 	slices.SortFunc(all, func(a, b *storedProfile) int { return a.seq - b.seq })
 
-	page := struct {
-		Profiles      []any  `json:"profiles"`
-		NextPageToken string `json:"next_pagination_token,omitempty"`
-	}{Profiles: []any{}}
+	page := wire.ProfilePage{Profiles: []wire.Profile{}}
 	for _, p := range all[:min(limit, len(all))] {
-		page.Profiles = append(page.Profiles, apiProfile(&p.profile))
+		page.Profiles = append(page.Profiles, p.profile)
 	}
 	if len(all) > limit {
-		page.NextPageToken = pageToken(all[limit-1].seq)
+		page.NextPaginationToken = pageToken(all[limit-1].seq)
 	}
 	return jsonResponse(http.StatusOK, page)
 }

@@ -1,4 +1,4 @@
-package fullstorytest
+package summarygen
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
 )
 
 // renderer describes events as the events configuration lets the LLM see
@@ -18,11 +19,11 @@ type renderer struct {
 	timestamps bool // false with exclude_event_timestamps
 }
 
-func newRenderer(c *fullstory.EventsConfig) renderer {
+func newRenderer(c *wire.Events) renderer {
 	c = eventsConfig(c)
 	r := renderer{selectors: !isTrue(c.ExcludeSelectors), timestamps: !isTrue(c.ExcludeEventTimestamps)}
 	if c.TrimToLastNSelectors != nil {
-		r.trim = *c.TrimToLastNSelectors
+		r.trim = int(*c.TrimToLastNSelectors)
 	}
 	return r
 }
@@ -41,7 +42,7 @@ func (r renderer) selector(sel string) string {
 }
 
 // label names the element of an event: `"Pay now" (button#pay-now)`.
-func (r renderer) label(e RecordedEvent) string {
+func (r renderer) label(e Event) string {
 	sel := r.selector(e.Target)
 	switch {
 	case e.Text != "" && sel != "":
@@ -55,7 +56,7 @@ func (r renderer) label(e RecordedEvent) string {
 }
 
 // describe says what the user did in an event, as a phrase in the past tense.
-func (r renderer) describe(e RecordedEvent) string {
+func (r renderer) describe(e Event) string {
 	switch e.Type {
 	case fullstory.EventNavigate:
 		if e.Title != "" {
@@ -96,7 +97,7 @@ func (r renderer) describe(e RecordedEvent) string {
 
 // errorMessage describes a network or console error from its text, or from
 // the method, URL and status in its properties.
-func errorMessage(e RecordedEvent) string {
+func errorMessage(e Event) string {
 	if e.Text != "" {
 		return e.Text
 	}
@@ -113,9 +114,9 @@ func errorMessage(e RecordedEvent) string {
 }
 
 // contextEvent is e as the context endpoint returns it.
-func (r renderer) contextEvent(e RecordedEvent) fullstory.ContextEvent {
-	ce := fullstory.ContextEvent{Type: e.Type, Description: r.describe(e), Content: e.Text, Properties: maps.Clone(e.Properties)}
-	if isCustom(e.Type) {
+func (r renderer) contextEvent(e Event) wire.ContextEvent {
+	ce := wire.ContextEvent{Type: string(e.Type), Description: r.describe(e), Content: e.Text, Properties: maps.Clone(e.Properties)}
+	if IsCustom(e.Type) {
 		ce.Type, ce.Content = "custom", string(e.Type)
 	} else if sel := r.selector(e.Target); sel != "" {
 		if ce.Properties == nil {
@@ -124,7 +125,7 @@ func (r renderer) contextEvent(e RecordedEvent) fullstory.ContextEvent {
 		ce.Properties["selector"] = sel
 	}
 	if r.timestamps {
-		ce.Timestamp = e.Time
+		ce.Timestamp = timestamp(e.Time)
 	}
 	return ce
 }

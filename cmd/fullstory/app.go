@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -28,6 +29,10 @@ type app struct {
 	probe   **flag.FlagSet  // set: parse stores the command's flags here and stops
 	cmd     *command        // the command being run, for error messages
 	closers []func()
+
+	// quietInterrupt is set while a command runs that Ctrl-C ends as it
+	// should; runCommand's watcher reads it.
+	quietInterrupt atomic.Bool
 }
 
 // globalFlags are accepted before the command and among its own flags.
@@ -47,13 +52,19 @@ func (g *globalFlags) register(fs *flag.FlagSet, bad **flagValueError) {
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` (https, or http to a loopback host); default $FULLSTORY_BASE_URL, else from --region or the key")
 	fs.StringVar(&g.region, "region", g.region, "the data center `REGION`: na1 or eu1 (default: eu1 for a key that starts with eu1., else na1)")
 	durationFlag(fs, &g.timeout, "timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", bad)
-	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
-	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
+	g.registerOutput(fs)
 	fs.BoolVar(&g.fake, "fake", g.fake, "run against an in-process fake API with demo data (jane@doe.com); no key needed")
 }
 
 // isGlobalFlag reports whether name is a global flag, so that help can show
 // them apart.
+// registerOutput adds the global flags that shape output, which every
+// command takes, also the ones that call no API.
+func (g *globalFlags) registerOutput(fs *flag.FlagSet) {
+	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
+	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
+}
+
 func isGlobalFlag(name string) bool {
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
 	(&globalFlags{}).register(fs, nil)
@@ -106,7 +117,13 @@ func (a *app) runCommand(ctx context.Context, args []string) error {
 		return a.dispatch(ctx, args)
 	}
 	var once sync.Once
-	say := func() { once.Do(func() { fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…") }) }
+	say := func() {
+		once.Do(func() {
+			if !a.quietInterrupt.Load() {
+				fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…")
+			}
+		})
+	}
 	done, watched := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(watched)

@@ -19,6 +19,12 @@ type command struct {
 	summary string // one line, for the command list
 	help    string // what it does and examples
 	run     func(a *app, ctx context.Context, cmd *command, args []string) error
+	// noClient is set for a command that calls no API, such as fake: the
+	// global flags that choose the API are not its flags.
+	noClient bool
+	// untilInterrupted is set for a command that Ctrl-C ends as it should,
+	// such as fake, which then has nothing to clean up.
+	untilInterrupted bool
 }
 
 // commands returns every command, in the order help lists them. It is a
@@ -96,6 +102,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return unknownCommand(name, rest)
 	}
 	a.cmd = cmd
+	a.quietInterrupt.Store(cmd.untilInterrupted)
 	return cmd.run(a, ctx, cmd, rest)
 }
 
@@ -122,7 +129,11 @@ func (a *app) flags(cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet("fullstory "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	a.g.register(fs, &a.badFlag)
+	if cmd.noClient {
+		a.g.registerOutput(fs)
+	} else {
+		a.g.register(fs, &a.badFlag)
+	}
 	return fs
 }
 
@@ -267,7 +278,11 @@ func (a *app) commandHelp(cmd *command, fs *flag.FlagSet) {
 	if own := flagHelp(fs, func(name string) bool { return !isGlobalFlag(name) }); own != "" {
 		fmt.Fprintf(&w, "\nFlags:\n%s", own)
 	}
-	fmt.Fprint(&w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
+	if cmd.noClient {
+		fmt.Fprint(&w, "\nGlobal flags: --verbose, --json (see fullstory --help).\n")
+	} else {
+		fmt.Fprint(&w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
+	}
 	a.printHelp(w.String())
 }
 

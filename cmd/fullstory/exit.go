@@ -148,6 +148,16 @@ func (a *app) exit(ctx context.Context, err error) int {
 	if errors.As(err, &ue) && ue.hint {
 		f.Message += fmt.Sprintf("; see '%s --help'", name)
 	}
-	fmt.Fprintf(a.stderr, "%s: %s\n", name, f.Message)
+	a.notef("%s: %s", name, f.Message)
 	return f.ExitCode
+}
+
+// notef writes a message on stderr: one line for scripts, or on a terminal
+// lines broken between words to fit.
+func (a *app) notef(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	if a.con.stderrTTY {
+		line = wrapText(line, a.width())
+	}
+	fmt.Fprintln(a.stderr, line)
 }

@@ -91,3 +91,17 @@ func TestSummarizeLatestChecksTheProfileOnce(t *testing.T) {
 	requireOK(t, r)
 	assert.Equal(t, 2, strings.Count(r.stdout, "=== "))
 }
+
+// TestErrorsOnTerminal: one line in a pipe, for scripts; on a terminal,
+// broken between words to fit.
+func TestErrorsOnTerminal(t *testing.T) {
+	_, e := fakeEnv(t)
+	args := []string{"sessions", "list", "--email", demoEmail, "--timeout", "5"}
+	line := requireFailure(t, runCLI(t, e, args...), exitUsage, `invalid value "5" for --timeout: want a duration such as 30s or 2m`)
+	require.Greater(t, len(line), 60)
+
+	r := runOnTerminal(t, e, 60, args...)
+	require.Equal(t, exitUsage, r.code)
+	requireFits(t, r.stderr, line, 60)
+	assert.Greater(t, strings.Count(r.stderr, "\n"), 1)
+}

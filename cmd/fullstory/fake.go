@@ -105,9 +105,9 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	}
 	if err == nil {
 		if !tcp.IP.IsLoopback() {
-			fmt.Fprintf(a.stderr, "fullstory fake: listening beyond loopback: anyone who reaches %s can use the fake with its public key\n", ln.Addr())
+			a.notef("fullstory fake: listening beyond loopback: anyone who reaches %s can use the fake with its public key", ln.Addr())
 		}
-		fmt.Fprintf(a.stderr, "fullstory fake: serving the fake Fullstory API with demo data (try --email jane@doe.com) on %s; Ctrl-C stops it\n", baseURL)
+		a.notef("fullstory fake: serving the fake Fullstory API with demo data (try --email jane@doe.com) on %s; Ctrl-C stops it", baseURL)
 		select {
 		case err = <-served:
 			return err

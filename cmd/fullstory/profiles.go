@@ -282,7 +282,7 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 			first = cmp.Or(first, err)
 			failed = append(failed, notDeleted{id, errText(err)})
 			if !a.g.json {
-				fmt.Fprintf(a.stderr, "fullstory profiles delete: could not delete profile %s: %s\n", id, errText(err))
+				a.notef("fullstory profiles delete: could not delete profile %s: %s", id, errText(err))
 			}
 			continue
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -27,7 +28,8 @@ func unknownCommand(name string, rest []string) error {
 	if best == "" {
 		return usagef("unknown command %q", name)
 	}
-	return usagef("unknown command %q; did you mean %q?", typed, best)
+	// The suggestion is the help wanted; no pointer to --help after it.
+	return &usageError{msg: fmt.Sprintf("unknown command %q; did you mean %q?", typed, best)}
 }
 
 // commandWords is what may follow "fullstory": every command, and each

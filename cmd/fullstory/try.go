@@ -180,7 +180,7 @@ func (a *app) deliver(r *report, v any, markdown func(io.Writer) error) error {
 		if err := r.of.commit(); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", r.name)
+		a.notef("fullstory profiles try: wrote the report to %s", r.name)
 	}
 	return nil
 }

@@ -119,9 +119,13 @@ func (a *app) runCommand(ctx context.Context, args []string) error {
 	var once sync.Once
 	say := func() {
 		once.Do(func() {
-			if !a.quietInterrupt.Load() {
-				fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…")
+			if a.quietInterrupt.Load() {
+				return
 			}
+			if a.con.stderrTTY {
+				fmt.Fprint(a.stderr, "\r\x1b[K") // over the progress line, if any
+			}
+			fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…")
 		})
 	}
 	done, watched := make(chan struct{}), make(chan struct{})

@@ -43,10 +43,16 @@ func inputf(format string, args ...any) error {
 // errInterrupted is what a command stopped by Ctrl-C returns: exit status 130.
 var errInterrupted = errors.New("interrupted")
 
-// interrupted is the error of a command stopped by Ctrl-C.
+// interrupted is the error of a command stopped by Ctrl-C. It reads
+// "interrupted"; "context canceled" would say nothing more to a person.
 func interrupted(ctx context.Context) error {
-	return fmt.Errorf("%w: %w", errInterrupted, ctx.Err())
+	return &interruptError{ctx.Err()}
 }
+
+type interruptError struct{ cause error }
+
+func (e *interruptError) Error() string   { return errInterrupted.Error() }
+func (e *interruptError) Unwrap() []error { return []error{errInterrupted, e.cause} }
 
 // reportedError is a failure whose details the command already printed on
 // stderr, such as each profile that profiles delete could not delete: exit

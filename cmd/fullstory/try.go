@@ -32,13 +32,16 @@ the summaries in it may.
 The temporary profiles are deleted at the end, also on Ctrl-C; another
 Ctrl-C stops waiting for that and prints the commands that delete what is
 left. Their names end in "[fullstory try TOKEN]". Each summary spends one
-Activation: 2×N in all. With --preview, nothing is summarized and no
-Activation spent: the report shows, for each session, what each profile
-would send to the model (the context endpoint's answer for its settings,
-and its prompts). With --json, the report is one JSON document
-instead. With --out, it goes to that file instead of stdout, and only once
-it is complete: a failed run leaves the file as it was. A new file is
-readable by you only, since summaries may name the user.
+Activation: 2×N in all.
+
+With --preview, nothing is summarized, no profile created and no Activation
+spent: the report shows, for each session, what each profile would send to
+the model (its prompts, and the context endpoint's answer for its settings).
+
+With --json, the report is one JSON document instead. With --out, it goes
+to that file instead of stdout, and only once it is complete: a failed run
+leaves the file as it was. A new file is readable by you only, since
+summaries may name the user.
 
 Examples:
   fullstory profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3

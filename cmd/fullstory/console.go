@@ -18,6 +18,8 @@ type console struct {
 func detectConsole(stdout, stderr io.Writer, env func(string) string) console {
 	var c console
 	_, c.stderrTTY = termWidth(stderr)
+	// A dumb terminal cannot redraw a line: progress would pile up.
+	c.stderrTTY = c.stderrTTY && env("TERM") != "dumb"
 	if n, err := strconv.Atoi(strings.TrimSpace(env("COLUMNS"))); err == nil && n > 0 {
 		c.width = n
 	} else if w, ok := termWidth(stdout); ok && w > 0 {

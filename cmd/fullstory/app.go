@@ -3,11 +3,12 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -22,9 +23,16 @@ type app struct {
 	env            func(string) string
 	abort          <-chan struct{} // closed at the second interrupt
 
+	con     console // what stdout and stderr are: terminals, how wide
 	g       globalFlags
-	cmd     *command // the command being run, for error messages
+	badFlag *flagValueError // the last flag value of the wrong form
+	probe   **flag.FlagSet  // set: parse stores the command's flags here and stops
+	cmd     *command        // the command being run, for error messages
 	closers []func()
+
+	// quietInterrupt is set while a command runs that Ctrl-C ends as it
+	// should; runCommand's watcher reads it.
+	quietInterrupt atomic.Bool
 }
 
 // globalFlags are accepted before the command and among its own flags.
@@ -38,33 +46,28 @@ type globalFlags struct {
 }
 
 // register adds the global flags to fs. Their defaults are the values parsed
-// so far, so that flags given before the command survive a second FlagSet.
-func (g *globalFlags) register(fs *flag.FlagSet) {
+// so far, so that flags given before the command survive a second FlagSet. A
+// bad --timeout is stored in *bad, if bad is not nil.
+func (g *globalFlags) register(fs *flag.FlagSet, bad **flagValueError) {
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` (https, or http to a loopback host); default $FULLSTORY_BASE_URL, else from --region or the key")
 	fs.StringVar(&g.region, "region", g.region, "the data center `REGION`: na1 or eu1 (default: eu1 for a key that starts with eu1., else na1)")
-	fs.Func("timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", g.setTimeout)
-	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
-	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
+	durationFlag(fs, &g.timeout, "timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", bad)
+	g.registerOutput(fs)
 	fs.BoolVar(&g.fake, "fake", g.fake, "run against an in-process fake API with demo data (jane@doe.com); no key needed")
-}
-
-func (g *globalFlags) setTimeout(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return errors.New("parse error")
-	}
-	if d <= 0 {
-		return errors.New("must be positive")
-	}
-	g.timeout = d
-	return nil
 }
 
 // isGlobalFlag reports whether name is a global flag, so that help can show
 // them apart.
+// registerOutput adds the global flags that shape output, which every
+// command takes, also the ones that call no API.
+func (g *globalFlags) registerOutput(fs *flag.FlagSet) {
+	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
+	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
+}
+
 func isGlobalFlag(name string) bool {
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	(&globalFlags{}).register(fs)
+	(&globalFlags{}).register(fs, nil)
 	return fs.Lookup(name) != nil
 }
 
@@ -106,7 +109,52 @@ func (a *app) close() {
 	}
 }
 
-// interrupted is the error of a command stopped by Ctrl-C: exit status 1.
-func interrupted(ctx context.Context) error {
-	return fmt.Errorf("interrupted: %w", ctx.Err())
+// runCommand runs the command line. Should ctx end while the command runs
+// (the first Ctrl-C), it says so on stderr at once, since stopping calls in
+// flight and deleting temporary profiles may take a moment.
+func (a *app) runCommand(ctx context.Context, args []string) error {
+	if ctx.Err() != nil {
+		return a.dispatch(ctx, args)
+	}
+	var once sync.Once
+	say := func() {
+		once.Do(func() {
+			if a.quietInterrupt.Load() {
+				return
+			}
+			if a.con.stderrTTY {
+				fmt.Fprint(a.stderr, "\r\x1b[K") // over the progress line, if any
+			}
+			fmt.Fprintln(a.stderr, "fullstory: interrupted, cleaning up…")
+		})
+	}
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-ctx.Done():
+			say()
+		case <-done:
+		}
+	}()
+	err := a.dispatch(ctx, args)
+	close(done)
+	<-watched
+	if ctx.Err() != nil {
+		say() // when the command ended before the watcher saw ctx end
+	}
+	return err
+}
+
+// syncWriter serializes writes to stderr, which progress lines, the
+// interrupt notice and --verbose logs share.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

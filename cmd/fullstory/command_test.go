@@ -1,11 +1,14 @@
 package main
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
 )
 
 func TestHelp(t *testing.T) {
@@ -14,7 +17,8 @@ func TestHelp(t *testing.T) {
 		requireOK(t, r)
 		assert.Empty(t, r.stderr)
 		assert.Contains(t, r.stdout, "Usage:\n  fullstory [global flags] COMMAND")
-		assert.Contains(t, r.stdout, "Exit status: 0 success, 1 API or network error, 2 usage error.")
+		assert.Contains(t, r.stdout, "Exit status:\n  0    success\n")
+		assert.Contains(t, r.stdout, "  4    no such profile or session (404)\n")
 		assert.Contains(t, r.stdout, "--fake")
 		for _, c := range commands() {
 			assert.Contains(t, r.stdout, "  "+c.name+" ")
@@ -28,7 +32,13 @@ func TestHelp(t *testing.T) {
 			assert.Empty(t, r.stderr)
 			assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+c.name), "%v: %s", args, r.stdout)
 			assert.NotRegexp(t, `(?m) $`, r.stdout, "%v: a line ends in a space", args)
-			assert.Contains(t, r.stdout, "Global flags: --base-url")
+			if c.noClient {
+				assert.Contains(t, r.stdout, "Global flags: --verbose, --json (")
+				assert.NotContains(t, r.stdout, "--base-url", "%v: flags that choose an API mean nothing here", args)
+				assert.NotContains(t, r.stdout, "--region")
+			} else {
+				assert.Contains(t, r.stdout, "Global flags: --base-url")
+			}
 			if c.name != "help" && c.name != "version" {
 				assert.Contains(t, r.stdout, "Example", "%v has no examples", args)
 			}
@@ -59,21 +69,30 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{e, nil, "fullstory: no command given; see 'fullstory --help'"},
-		{e, []string{"dance"}, `fullstory: unknown command "dance"`},
+		{e, []string{"dance"}, `fullstory: unknown command "dance"; see 'fullstory --help'`},
+		{e, []string{"sumarize", "x"}, `unknown command "sumarize"; did you mean "summarize"?`},
+		{e, []string{"profile", "list"}, `unknown command "profile list"; did you mean "profiles list"?`},
+		{e, []string{"session", "list", "--email", demoEmail}, `unknown command "session list"; did you mean "sessions list"?`},
+		{e, []string{"profiles", "lst"}, `unknown command "profiles lst"; did you mean "profiles list"?`},
+		{e, []string{"profile"}, `unknown command "profile"; did you mean "profiles"?`},
+		{e, []string{"fak"}, `did you mean "fake"?`},
+		{e, []string{"help", "sumarize"}, `did you mean "summarize"?`},
 		{e, []string{"--nope", "sessions", "list"}, "flag provided but not defined: -nope"},
 		{e, []string{"profiles"}, "profiles needs a subcommand; see 'fullstory profiles --help'"},
 		{e, []string{"profiles", "get"}, "fullstory profiles get: needs one PROFILE_ID; see 'fullstory profiles get --help'"},
 		{e, []string{"profiles", "update", "p1"}, "needs -f FILE"},
 		{e, []string{"profiles", "delete"}, "needs at least one PROFILE_ID"},
 		{e, []string{"profiles", "create"}, "needs -f FILE"},
-		{e, []string{"profiles", "list", "--limit", "x"}, `invalid value "x" for flag -limit`},
+		{e, []string{"profiles", "list", "--limit", "x"}, `invalid value "x" for --limit: want a whole number such as 5`},
+		{e, []string{"summarize", "--email", demoEmail, "--latest", "3.5"}, `invalid value "3.5" for --latest: want a whole number`},
+		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "5"}, `invalid value "5" for --timeout: want a duration such as 30s or 2m; see 'fullstory sessions list --help'`},
 		{e, []string{"version", "extra"}, "takes no arguments"},
 		{e, []string{"help", "dance"}, `unknown command "dance"`},
 		{env{}, []string{"sessions", "list", "--email", demoEmail}, "FULLSTORY_API_KEY is not set"},
 		{e, []string{"--region", "mars", "sessions", "list", "--email", demoEmail}, "region"},
 		{e, []string{"sessions", "list", "--email", demoEmail, "--base-url", "http://api.example.com"}, "base URL"},
-		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "-1s"}, `invalid value "-1s" for flag -timeout: must be positive`},
-		{e, []string{"--timeout", "0", "sessions", "list", "--email", demoEmail}, `invalid value "0" for flag -timeout: must be positive`},
+		{e, []string{"sessions", "list", "--email", demoEmail, "--timeout", "-1s"}, `invalid value "-1s" for --timeout: want a positive duration such as 30s or 2m`},
+		{e, []string{"--timeout", "0", "sessions", "list", "--email", demoEmail}, `invalid value "0" for --timeout: want a positive duration such as 30s or 2m; see 'fullstory --help'`},
 		{env{}, []string{"--fake", "--base-url", "https://api.example.com", "sessions", "list", "--email", demoEmail}, "--fake takes no --base-url or --region"},
 		{env{}, []string{"sessions", "list", "--email", demoEmail, "--fake", "--region", "eu1"}, "--fake takes no --base-url or --region"},
 	}
@@ -87,14 +106,24 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	r := runCLI(t, env{}, "version")
-	requireOK(t, r)
-	assert.Regexp(t, `^fullstory \d+\.\d+\.\d+\n$`, r.stdout)
-	r = runCLI(t, env{}, "version", "--json")
-	requireOK(t, r)
-	var v struct{ Version string }
-	decodeOne(t, r.stdout, &v)
-	assert.NotEmpty(t, v.Version)
+	want := "fullstory " + fullstory.Version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	for _, args := range [][]string{{"version"}, {"--version"}, {"--fake", "--version", "summarize"}} {
+		r := runCLI(t, env{}, args...)
+		requireOK(t, r)
+		assert.Equal(t, want, r.stdout, args)
+		assert.Empty(t, r.stderr)
+	}
+	for _, args := range [][]string{{"version", "--json"}, {"--json", "--version"}} {
+		r := runCLI(t, env{}, args...)
+		requireOK(t, r)
+		var v struct{ Version, Go, OS, Arch string }
+		decodeOne(t, r.stdout, &v)
+		assert.Equal(t, fullstory.Version, v.Version)
+		assert.Equal(t, runtime.Version(), v.Go)
+		assert.Equal(t, runtime.GOOS+"/"+runtime.GOARCH, v.OS+"/"+v.Arch)
+	}
+	r := runCLI(t, env{}, "--help")
+	assert.Contains(t, r.stdout, "--version")
 }
 
 func TestVerboseLogsWithoutSecrets(t *testing.T) {

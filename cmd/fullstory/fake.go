@@ -12,24 +12,40 @@ import (
 	"time"
 
 	"github.com/summarykit/fullstory-go/fullstorytest"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 var cmdFake = &command{
-	name:    "fake",
-	args:    "[--addr HOST:PORT]",
-	summary: "Serve a fake Fullstory API with demo data, until Ctrl-C",
-	help: `Serves the in-memory fake of the API from github.com/summarykit/fullstory-go/fullstorytest,
-seeded with demo data: jane@doe.com has several sessions (an abandoned ticket
+	name:     "fake",
+	args:     "[--addr HOST:PORT] [--verbose] [--fault OP:STATUS[:COUNT]]...",
+	noClient: true,
+	// Ctrl-C is how it stops.
+	untilInterrupted: true,
+	summary:          "Serve a fake Fullstory API with demo data, until Ctrl-C",
+	help: `Serves the in-memory fake of the API from the package
+github.com/summarykit/fullstory-go/fullstorytest, seeded with demo data: jane@doe.com has several sessions (an abandoned ticket
 checkout, support and help pages, pricing pages, an Order Completed). It keeps
 profiles while it runs, so tools in any language can be tried against it.
 
 It prints the base URL and the API key as shell exports on stdout (with
 --json, as {"base_url", "api_key"}), then serves until Ctrl-C. Port 0 picks
-a free port. It listens on loopback addresses only: its API key is public,
-and clients send a key over plain http only to a loopback host.
+a free port. It listens on loopback addresses unless --allow-remote says
+otherwise: its API key is public, and this library's clients send a key
+over plain http only to a loopback host. With --verbose, it logs each
+request on stderr: method, path, status and latency, never the
+Authorization header or the query string (which holds emails and uids).
+
+To try a client's handling of trouble: --latency holds every request,
+--throttle answers 429 with a Retry-After past a rate, and --fault fails
+the next COUNT requests of an operation with STATUS. The operations are
+create-profile, get-profile, update-profile, delete-profile, list-profiles,
+list-sessions, summarize, events and context.
 
 Examples:
   fullstory fake --addr 127.0.0.1:8080
+  fullstory fake --verbose --latency 200ms --throttle 10/s --burst 2
+  fullstory fake --fault summarize:503:2 --fault list-sessions:429
+  fullstory fake --addr 0.0.0.0:8080 --allow-remote
   # in another shell, after pasting the two export lines:
   fullstory profiles create -f examples/profiles/support.json
   fullstory summarize --email jane@doe.com --latest 3 --profile PROFILE_ID
@@ -40,6 +56,9 @@ Examples:
 func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	fs := a.flags(cmd)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	remote := fs.Bool("allow-remote", false, "allow an --addr that is not a loopback one, such as 0.0.0.0:8080")
+	var f fakeFlags
+	f.register(fs, &a.badFlag)
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -47,7 +66,10 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	if len(pos) > 0 {
 		return usagef("takes no arguments, got %q", pos[0])
 	}
-	if err := checkLoopback(*addr); err != nil {
+	if a.g.fake || a.g.baseURL != "" || a.g.region != "" || a.g.timeout != 0 {
+		return usagef("takes no --fake, --base-url, --region or --timeout: they are for the commands that call the API")
+	}
+	if err := checkAddr(*addr, *remote); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -56,20 +78,36 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	}
 	// Served by srv below, not by a listener of its own; it runs until
 	// Ctrl-C, so it keeps no log of the requests it answers.
-	fake := fullstorytest.NewUnstartedServer(fullstorytest.WithRequestLog(0))
+	fake := fullstorytest.NewUnstartedServer(f.options()...)
 	defer fake.Close()
-	srv := &http.Server{Handler: fake.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	for _, fault := range f.faults {
+		fake.InjectFault(fault)
+	}
+	var handler http.Handler = fake.Handler()
+	if a.g.verbose {
+		handler = logRequests(a.stderr, handler)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	baseURL := "http://" + ln.Addr().String()
+	// An address on every interface is reached from here through loopback.
+	tcp := ln.Addr().(*net.TCPAddr)
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	baseURL := "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 	if a.g.json {
 		err = a.printJSON(map[string]string{"base_url": baseURL, "api_key": fake.APIKey})
 	} else {
 		_, err = fmt.Fprintf(a.stdout, "export FULLSTORY_BASE_URL=%s\nexport FULLSTORY_API_KEY=%s\n", shellQuote(baseURL), shellQuote(fake.APIKey))
 	}
 	if err == nil {
-		fmt.Fprintf(a.stderr, "fullstory fake: serving the fake Fullstory API with demo data (try --email jane@doe.com) on %s; Ctrl-C stops it\n", baseURL)
+		if !tcp.IP.IsLoopback() {
+			a.notef("fullstory fake: listening beyond loopback: anyone who reaches %s can use the fake with its public key", ln.Addr())
+		}
+		a.notef("fullstory fake: serving the fake Fullstory API with demo data (try --email jane@doe.com) on %s; Ctrl-C stops it", baseURL)
 		select {
 		case err = <-served:
 			return err
@@ -86,9 +124,9 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	return err
 }
 
-// checkLoopback refuses a listening address that is malformed or not on a
-// loopback interface.
-func checkLoopback(addr string) error {
+// checkAddr refuses a listening address that is malformed, or not on a
+// loopback interface unless remote allows it.
+func checkAddr(addr string, remote bool) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return usagef("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", addr)
@@ -96,8 +134,8 @@ func checkLoopback(addr string) error {
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return usagef("--addr %q: the port must be a number from 0 to 65535", addr)
 	}
-	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
-		return usagef("--addr %q is not a loopback address, e.g. 127.0.0.1:8080: the fake's API key is public, and clients send a key over plain http only to a loopback host", addr)
+	if !remote && !shared.IsLoopback(host) {
+		return usagef("--addr %q is not a loopback address, e.g. 127.0.0.1:8080: the fake's API key is public, and clients send a key over plain http only to a loopback host; add --allow-remote if you mean it", addr)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func TestFakeCommandJSONAndBusyPort(t *testing.T) {
 	require.NoError(t, err)
 	defer ln.Close()
 	r := runCLI(t, env{}, "fake", "--addr", ln.Addr().String())
-	requireFailure(t, r, exitAPI, ln.Addr().String())
+	requireFailure(t, r, exitFailure, ln.Addr().String())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
@@ -104,11 +104,11 @@ func TestGlobalFake(t *testing.T) {
 	// Global flags also work after the command, and after its arguments.
 	r = runCLI(t, env{}, "sessions", "list", "--email", demoEmail, "--fake", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []fullstory.Session }
+	var out struct{ Sessions []sessionRow }
 	decodeOne(t, r.stdout, &out)
 	require.NotEmpty(t, out.Sessions)
 
-	r = runCLI(t, env{}, "summarize", out.Sessions[0].ID().String(), "--fake", "--json")
+	r = runCLI(t, env{}, "summarize", out.Sessions[0].ID.String(), "--fake", "--json")
 	requireOK(t, r)
 	var sum sessionSummary
 	decodeOne(t, r.stdout, &sum)

@@ -12,8 +12,11 @@
 // out of shell history and process lists. Add --fake to any command to run it
 // against an in-process fake API with demo data, without a key.
 //
-// Exit status: 0 on success, 1 for an API or network error, 2 for a usage
-// error, with a one-line reason on stderr.
+// Exit status: 0 on success, 1 for a failure not listed here, 2 for a usage
+// error, 3 when the API refuses the key (401, 403), 4 when it has no such
+// profile or session (404), 5 when it is still rate limiting (429) after the
+// retries, and 130 after Ctrl-C; with a one-line reason on stderr, or with
+// --json a JSON object {"error": {"message", "kind", "status", "exit_code"}}.
 package main
 
 import (
@@ -53,7 +56,13 @@ func interrupts() (ctx context.Context, abort <-chan struct{}, stop func()) {
 // run it in-process. ctx ends at the first interrupt and abort at the
 // second. It returns the exit status.
 func run(ctx context.Context, abort <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, abort: abort}
+	return runOn(ctx, abort, args, stdin, stdout, stderr, env, detectConsole(stdout, stderr, env))
+}
+
+// runOn is run with the console given, so that tests can pretend that
+// stderr is a terminal, and how wide it is.
+func runOn(ctx context.Context, abort <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string, con console) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: &syncWriter{w: stderr}, env: env, abort: abort, con: con}
 	defer a.close()
-	return a.exit(a.dispatch(ctx, args))
+	return a.exit(ctx, a.runCommand(ctx, args))
 }

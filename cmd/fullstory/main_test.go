@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -99,4 +100,29 @@ func profileIDs(t *testing.T, srv *fullstorytest.Server) []fullstory.ProfileID {
 		ids = append(ids, p.ID)
 	}
 	return ids
+}
+
+// requireInterrupted checks that a run stopped by Ctrl-C said "cleaning up…"
+// first, exited 130 and said why last.
+func requireInterrupted(t *testing.T, r result) {
+	t.Helper()
+	require.Equal(t, exitInterrupted, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	require.GreaterOrEqual(t, len(lines), 2, r.stderr)
+	assert.Equal(t, "fullstory: interrupted, cleaning up…", lines[0])
+	assert.Contains(t, lines[len(lines)-1], "interrupted")
+}
+
+// requireJSONFailure checks the exit status and that stderr is exactly one
+// JSON error object of the given kind, and returns it.
+func requireJSONFailure(t *testing.T, r result, code int, kind string) failure {
+	t.Helper()
+	require.Equal(t, code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	require.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+	var out struct{ Error failure }
+	decodeOne(t, r.stderr, &out)
+	assert.Equal(t, kind, out.Error.Kind)
+	assert.Equal(t, code, out.Error.ExitCode)
+	assert.NotEmpty(t, out.Error.Message)
+	return out.Error
 }

@@ -1,16 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -32,7 +26,7 @@ Commands:
   profiles list     List the profiles
   profiles update   Update a profile from a JSON file
   profiles delete   Delete profiles
-  profiles try      Compare a profile file with another on a user's latest sessions
+  profiles try      Compare two profiles on a user's latest sessions
 
 Examples:
   fullstory profiles create -f examples/profiles/support.json
@@ -175,7 +169,7 @@ func (a *app) profilesGet(ctx context.Context, cmd *command, args []string) erro
 
 func (a *app) profilesList(ctx context.Context, cmd *command, args []string) error {
 	fs := a.flags(cmd)
-	limit := fs.Int("limit", 0, "list at most `N` profiles; 0 lists them all")
+	limit := a.intFlag(fs, "limit", 0, "list at most `N` profiles; 0 lists them all")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -276,19 +270,19 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 	if err != nil {
 		return err
 	}
-	type failure struct {
+	type notDeleted struct {
 		ID    fullstory.ProfileID `json:"id"`
 		Error string              `json:"error"`
 	}
-	deleted, failed := []fullstory.ProfileID{}, []failure{}
+	deleted, failed := []fullstory.ProfileID{}, []notDeleted{}
 	var first error
 	for _, arg := range pos {
 		id := fullstory.ProfileID(arg)
 		if err := c.Profiles.Delete(ctx, id); err != nil {
 			first = cmp.Or(first, err)
-			failed = append(failed, failure{id, errText(err)})
+			failed = append(failed, notDeleted{id, errText(err)})
 			if !a.g.json {
-				fmt.Fprintf(a.stdout, "Could not delete profile %s: %s\n", id, errText(err))
+				a.notef("fullstory profiles delete: could not delete profile %s: %s", id, errText(err))
 			}
 			continue
 		}
@@ -303,88 +297,8 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 		}
 	}
 	if first != nil {
-		return wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))
-	}
-	return nil
-}
-
-// readProfile reads a create/update body from a file, or stdin for "-",
-// refusing unknown fields and trailing data.
-func (a *app) readProfile(name string) (*fullstory.ProfileRequest, error) {
-	var r io.Reader = a.stdin
-	label := "stdin"
-	if name != "-" {
-		label = name
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, inputf("reading the profile: %v", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	req, err := decodeProfile(r)
-	if err != nil {
-		return nil, inputf("%s: %v", label, err)
-	}
-	return req, nil
-}
-
-// decodeProfile decodes one ProfileRequest, with hints for the mistakes that
-// users of the quick-start guide and of "profiles get --json" make.
-func decodeProfile(r io.Reader) (*fullstory.ProfileRequest, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("the file is empty")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var req fullstory.ProfileRequest
-	err = dec.Decode(&req)
-	if err == nil {
-		err = checkSliceFields(data)
-	}
-	if err != nil {
-		msg := err.Error()
-		switch {
-		case strings.Contains(msg, `"output_schema"`):
-			msg += ` (the API calls it "response_schema", in "llm")`
-		case strings.Contains(msg, `"id"`), strings.Contains(msg, `"configuration"`):
-			msg += ` (this looks like "profiles get --json" output; "profiles get ID --body" prints a file -f accepts)`
-		case strings.Contains(msg, `"prePrompt"`), strings.Contains(msg, `"postPrompt"`):
-			msg += ` (the API names are "pre_prompt" and "post_prompt")`
-		}
-		return nil, fmt.Errorf("not a profile: %s", msg)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("not a profile: more than one JSON value")
-	}
-	return &req, nil
-}
-
-// checkSliceFields refuses unknown fields in "slice", which
-// DisallowUnknownFields misses: SliceConfig decodes itself, and leniently,
-// since it also reads what the API returns.
-func checkSliceFields(data []byte) error {
-	var top struct {
-		Slice json.RawMessage `json:"slice"`
-	}
-	if json.Unmarshal(data, &top) != nil || len(top.Slice) == 0 {
-		return nil
-	}
-	var wire struct {
-		Mode           json.RawMessage `json:"mode"`
-		EventLimit     json.RawMessage `json:"event_limit"`
-		DurationLimit  json.RawMessage `json:"duration_limit_ms"`
-		StartTimestamp json.RawMessage `json:"start_timestamp"`
-		EndTimestamp   json.RawMessage `json:"end_timestamp"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(top.Slice))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&wire); err != nil {
-		return fmt.Errorf("in slice: %w", err)
+		// Each failure is on stderr already, or in the JSON on stdout.
+		return &reportedError{wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))}
 	}
 	return nil
 }

@@ -135,9 +135,9 @@ func TestProfilesLifecycle(t *testing.T) {
 	assert.Equal(t, []string{id}, deleted.Deleted)
 	assert.ElementsMatch(t, before, profileIDs(t, srv))
 
-	// The profile is gone: an API error, exit status 1.
+	// The profile is gone: not found, exit status 4.
 	r = runCLI(t, e, "profiles", "get", id)
-	requireFailure(t, r, exitAPI, "404")
+	requireFailure(t, r, exitNotFound, "404")
 	assert.Empty(t, r.stdout)
 }
 
@@ -192,11 +192,11 @@ func TestProfilesBadFiles(t *testing.T) {
 func TestProfilesAPIErrors(t *testing.T) {
 	_, e := fakeEnv(t)
 	r := runCLI(t, e, "profiles", "delete", "no-such-profile")
-	requireFailure(t, r, exitAPI, "404")
+	requireFailure(t, r, exitNotFound, "404")
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "not-the-key"}
 	r = runCLI(t, bad, "profiles", "list")
-	line := requireFailure(t, r, exitAPI, "401")
+	line := requireFailure(t, r, exitAuth, "401")
 	assert.NotContains(t, line, "not-the-key", "the key must never be printed")
 	assert.Empty(t, r.stdout)
 }
@@ -209,8 +209,14 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 	a := createProfile(t, e, "support.json")
 
 	r := runCLI(t, e, "profiles", "delete", "no-such-profile", a, "--json")
-	requireFailure(t, r, exitAPI, "1 of 2 profiles not deleted")
-	assert.NotContains(t, r.stderr, "fullstory: ", "the library's prefix is not repeated mid-line")
+	require.Equal(t, exitNotFound, r.code, "the status of the first failure")
+	var failure struct{ Error failure }
+	decodeOne(t, r.stderr, &failure)
+	assert.Equal(t, "not_found", failure.Error.Kind)
+	assert.Equal(t, 404, failure.Error.Status)
+	assert.Equal(t, exitNotFound, failure.Error.ExitCode)
+	assert.Contains(t, failure.Error.Message, "1 of 2 profiles not deleted")
+	assert.NotContains(t, failure.Error.Message, "fullstory: ", "the library's prefix is not repeated mid-line")
 	var out struct {
 		Deleted []string
 		Failed  []struct{ ID, Error string }
@@ -224,12 +230,10 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 
 	b := createProfile(t, e, "sales.json")
 	r = runCLI(t, e, "profiles", "delete", "no-such-profile", b)
-	requireFailure(t, r, exitAPI, "1 of 2 profiles not deleted")
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 2, r.stdout)
-	assert.Contains(t, lines[0], "no-such-profile")
-	assert.Contains(t, lines[0], "404")
-	assert.Equal(t, "Deleted profile "+b+".", lines[1])
+	// Each failure is said once, on stderr; stdout has what was deleted.
+	line := requireFailure(t, r, exitNotFound, "could not delete profile no-such-profile")
+	assert.Contains(t, line, "404")
+	assert.Equal(t, "Deleted profile "+b+".\n", r.stdout)
 	assert.ElementsMatch(t, before, profileIDs(t, srv))
 
 	r = runCLI(t, e, "profiles", "delete", "--json", createProfile(t, e, "sales.json"))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -16,10 +17,7 @@ import (
 // adjacent columns.
 func writeMarkdown(w io.Writer, r *tryReport) error {
 	var b strings.Builder
-	names := make([]string, len(r.Profiles))
-	for i, p := range r.Profiles {
-		names[i] = p.Label + ": " + p.Name
-	}
+	names := profileNames(r.Profiles)
 	fmt.Fprintf(&b, "# Profile comparison: %s\n\n", strings.Join(names, " vs "))
 	if len(r.Sessions) == 1 {
 		b.WriteString("The latest session of one user, summarized with each profile.\n\n")
@@ -27,22 +25,58 @@ func writeMarkdown(w io.Writer, r *tryReport) error {
 		fmt.Fprintf(&b, "The %d latest sessions of one user, summarized with each profile.\n\n", len(r.Sessions))
 	}
 
-	b.WriteString("## Profiles\n\n")
-	row := func(cells ...string) {
-		b.WriteString("| " + strings.Join(each(cells, mdCell), " | ") + " |\n")
+	writeProfileTable(&b, r.Profiles, names)
+	for i, s := range r.Sessions {
+		fmt.Fprintf(&b, "\n## Session %d of %d: `%s`\n\n", i+1, len(r.Sessions), s.Session)
+		writeSessionLine(&b, s.CreatedTime, s.URL)
+		mdRow(&b, names...)
+		b.WriteString(strings.Repeat("|---", len(names)) + "|\n")
+		mdRow(&b, each(s.Summaries, summaryCell)...)
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// profileNames are the report's column heads: "A: Support assistant".
+func profileNames(profiles []*tryProfile) []string {
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
+		names[i] = p.Label + ": " + p.Name
+	}
+	return names
+}
+
+// mdRow writes a Markdown table row.
+func mdRow(b *strings.Builder, cells ...string) {
+	b.WriteString("| " + strings.Join(each(cells, mdCell), " | ") + " |\n")
+}
+
+// writeSessionLine writes when a session was created, with a link to it.
+func writeSessionLine(b *strings.Builder, created time.Time, url string) {
+	fmt.Fprintf(b, "Created %s", formatTime(created))
+	if url != "" {
+		fmt.Fprintf(b, " · [replay in Fullstory](%s)", url)
+	}
+	b.WriteString("\n\n")
+}
+
+// writeProfileTable writes the section that sets the profiles' settings
+// side by side.
+func writeProfileTable(b *strings.Builder, profiles []*tryProfile, names []string) {
+	b.WriteString("## Profiles\n\n")
+	row := func(cells ...string) { mdRow(b, cells...) }
 	row(append([]string{"Setting"}, names...)...)
-	b.WriteString("|---" + strings.Repeat("|---", len(r.Profiles)) + "|\n")
-	row(append([]string{"File"}, each(r.Profiles, func(p *tryProfile) string { return cmp.Or(p.File, "-") })...)...)
-	described := make([][]field, len(r.Profiles))
-	for i, p := range r.Profiles {
+	b.WriteString("|---" + strings.Repeat("|---", len(profiles)) + "|\n")
+	row(append([]string{"File"}, each(profiles, func(p *tryProfile) string { return cmp.Or(p.File, "-") })...)...)
+	described := make([][]field, len(profiles))
+	for i, p := range profiles {
 		if p.Settings != nil {
 			described[i] = describeConfig(&p.Settings.ProfileConfig)
 		}
 	}
 	for k, f := range describeConfig(&fullstory.ProfileConfig{}) {
 		cells := []string{f.label}
-		for i, p := range r.Profiles {
+		for i, p := range profiles {
 			if p.Settings == nil {
 				cells = append(cells, "(API default)")
 			} else {
@@ -51,20 +85,6 @@ func writeMarkdown(w io.Writer, r *tryReport) error {
 		}
 		row(cells...)
 	}
-
-	for i, s := range r.Sessions {
-		fmt.Fprintf(&b, "\n## Session %d of %d: `%s`\n\n", i+1, len(r.Sessions), s.Session)
-		fmt.Fprintf(&b, "Created %s", formatTime(s.CreatedTime))
-		if s.URL != "" {
-			fmt.Fprintf(&b, " · [replay in Fullstory](%s)", s.URL)
-		}
-		b.WriteString("\n\n")
-		row(names...)
-		b.WriteString(strings.Repeat("|---", len(names)) + "|\n")
-		row(each(s.Summaries, summaryCell)...)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // summaryCell is a summary's text and compact structured response, or its error.

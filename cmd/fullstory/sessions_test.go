@@ -3,11 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fullstory "github.com/summarykit/fullstory-go"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -27,18 +27,62 @@ func TestSessionsList(t *testing.T) {
 
 	r = runCLI(t, e, "sessions", "list", "--email", demoEmail, "--limit", "2", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []fullstory.Session }
+	var out struct{ Sessions []sessionRow }
 	decodeOne(t, r.stdout, &out)
-	assert.Equal(t, want[:2], out.Sessions)
+	require.Len(t, out.Sessions, 2)
+	for i, s := range want[:2] {
+		assert.Equal(t, sessionRow{ID: s.ID(), UserID: s.UserID, SessionID: s.SessionID, Created: s.CreatedTime.UTC().Format(time.RFC3339), URL: s.URL}, out.Sessions[i])
+	}
+	// The JSON's names, as scripts use them; the id is what summarize takes.
+	var raw struct{ Sessions []map[string]any }
+	decodeOne(t, r.stdout, &raw)
+	assert.Equal(t, want[0].ID().String(), raw.Sessions[0]["id"])
+	assert.Equal(t, want[0].UserID, raw.Sessions[0]["userId"])
+	assert.Equal(t, want[0].SessionID, raw.Sessions[0]["sessionId"])
+	assert.Equal(t, want[0].URL, raw.Sessions[0]["url"])
+	created, err := time.Parse(time.RFC3339, raw.Sessions[0]["created"].(string))
+	require.NoError(t, err)
+	assert.True(t, want[0].CreatedTime.Equal(created))
+	r = runCLI(t, e, "summarize", raw.Sessions[0]["id"].(string))
+	requireOK(t, r)
 
 	r = runCLI(t, e, "sessions", "list", "--uid", fullstorytest.DemoUID, "--json")
 	requireOK(t, r)
 	decodeOne(t, r.stdout, &out)
-	assert.Equal(t, want, out.Sessions)
+	assert.Len(t, out.Sessions, len(want))
 
 	r = runCLI(t, e, "sessions", "list", "--email", "nobody@example.com")
 	requireOK(t, r)
 	assert.Equal(t, "No sessions.\n", r.stdout)
+}
+
+// TestSessionsListFitsTheTerminal: the table never wraps; the URL column
+// goes first, then the time of day; the ids stay whole.
+func TestSessionsListFitsTheTerminal(t *testing.T) {
+	srv, e := fakeEnv(t)
+	want := demoSessions(t, srv)
+	for _, tc := range []struct {
+		width     int
+		url, time bool
+	}{{200, true, true}, {120, false, true}, {80, false, true}, {60, false, false}} {
+		r := runOnTerminal(t, e, tc.width, "sessions", "list", "--email", demoEmail)
+		requireOK(t, r)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		require.Len(t, lines, len(want)+1)
+		assert.Equal(t, tc.url, strings.Contains(lines[0], "URL"), "width %d", tc.width)
+		for i, s := range want {
+			line := lines[i+1]
+			assert.LessOrEqual(t, len(line), max(tc.width, len(s.ID().String())), "width %d: %q", tc.width, line)
+			assert.True(t, strings.HasPrefix(line, s.ID().String()+" "), line)
+			assert.Equal(t, tc.url, strings.Contains(line, s.URL), "width %d", tc.width)
+			assert.Equal(t, tc.time, strings.Contains(line, formatTime(s.CreatedTime)), "width %d", tc.width)
+			assert.Contains(t, line, formatDate(s.CreatedTime))
+		}
+	}
+	// COLUMNS sets the width of a pipe too.
+	r := runCLI(t, env{"COLUMNS": "200", "FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": e["FULLSTORY_API_KEY"]}, "sessions", "list", "--email", demoEmail)
+	requireOK(t, r)
+	assert.Contains(t, r.stdout, want[0].URL)
 }
 
 func TestSessionsListErrors(t *testing.T) {
@@ -69,7 +113,7 @@ func TestSessionsListErrors(t *testing.T) {
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "sessions", "list", "--email", demoEmail)
-	line := requireFailure(t, r, exitAPI, "401")
+	line := requireFailure(t, r, exitAuth, "401")
 	assert.NotContains(t, line, "wrong-key")
 	assert.NotContains(t, line, demoEmail, "the email must not be printed in errors")
 }

@@ -15,12 +15,13 @@ import (
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 var cmdProfilesTry = &command{
 	name:    "profiles try",
 	args:    "-f FILE (--email EMAIL | --uid UID) [--latest N] [--against FILE] [--out FILE]",
-	summary: "Compare a profile file with another on a user's latest sessions",
+	summary: "Compare two profiles on a user's latest sessions",
 	help: `Creates FILE as a temporary profile (and the --against file as a second
 one), summarizes the user's latest N sessions with each, and prints a
 side-by-side Markdown report: the two profiles' settings, then each session's
@@ -31,14 +32,21 @@ the summaries in it may.
 The temporary profiles are deleted at the end, also on Ctrl-C; another
 Ctrl-C stops waiting for that and prints the commands that delete what is
 left. Their names end in "[fullstory try TOKEN]". Each summary spends one
-Activation: 2×N in all. With --json, the report is one JSON document
-instead. With --out, it goes to that file instead of stdout, and only once
-it is complete: a failed run leaves the file as it was. A new file is
-readable by you only, since summaries may name the user.
+Activation: 2×N in all.
+
+With --preview, nothing is summarized, no profile created and no Activation
+spent: the report shows, for each session, what each profile would send to
+the model (its prompts, and the context endpoint's answer for its settings).
+
+With --json, the report is one JSON document instead. With --out, it goes
+to that file instead of stdout, and only once it is complete: a failed run
+leaves the file as it was. A new file is readable by you only, since
+summaries may name the user.
 
 Examples:
   fullstory profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
   fullstory profiles try -f my-support.json --against examples/profiles/support.json --uid 42 --out report.md
+  fullstory profiles try -f my-support.json --email jane@doe.com --preview
   fullstory --fake profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
 `,
 	run: (*app).profilesTry,
@@ -55,8 +63,9 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	out := fs.String("out", "", "write the report to `FILE` instead of stdout")
 	var u userFlags
 	u.register(fs)
-	latest := fs.Int("latest", 3, "summarize the user's latest `N` sessions")
-	concurrency := fs.Int("concurrency", 4, "write at most `C` summaries at once")
+	latest := a.intFlag(fs, "latest", 3, "summarize the user's latest `N` sessions")
+	concurrency := a.intFlag(fs, "concurrency", 4, "write at most `C` summaries at once")
+	preview := fs.Bool("preview", false, "summarize nothing: show what each profile would send to the model (no Activation spent)")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -99,12 +108,19 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Listing the user's sessions…")
+	defer p.finish()
 	sessions, err := latestSessions(ctx, c, &u, *latest)
 	if err != nil {
 		return err
 	}
+	if *preview {
+		return a.tryPreview(ctx, c, sides, sessions, p, &report{w: w, of: of, name: *out})
+	}
+	p.say("Creating the temporary profiles…")
 	temp := &tempProfiles{c: c, tag: "[fullstory try " + rand.Text()[:8] + "]"}
 	defer func() {
+		p.finish() // before the cleanup's messages
 		if cerr := temp.cleanup(ctx, a.abort, a.stderr); err == nil {
 			err = cerr
 		}
@@ -120,7 +136,7 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 	// One batch per profile, one after the other, so that at most
 	// --concurrency summaries run at once.
 	ids := sessionIDs(sessions)
-	p := a.newProgress(len(ids) * len(sides))
+	p.counting(len(ids)*len(sides), "summaries written")
 	results := make([][]summaryResult, len(sides))
 	for i, s := range sides {
 		if ctx.Err() == nil {
@@ -132,26 +148,44 @@ func (a *app) profilesTry(ctx context.Context, cmd *command, args []string) (err
 		return interrupted(ctx)
 	}
 
-	report := newTryReport(sides, sessions, results)
+	tr := newTryReport(sides, sessions, results)
+	if err := a.deliver(&report{w: w, of: of, name: *out}, tr, func(w io.Writer) error { return writeMarkdown(w, tr) }); err != nil {
+		return err
+	}
+	return failed(slices.Concat(results...))
+}
+
+// report is where profiles try sends its report: w, which is of if --out
+// named a file.
+type report struct {
+	w    io.Writer
+	of   *outFile
+	name string
+}
+
+// deliver writes a report whole, as JSON (v) with --json, else as Markdown
+// (markdown), and puts an --out file in place.
+func (a *app) deliver(r *report, v any, markdown func(io.Writer) error) error {
 	var buf bytes.Buffer
+	var err error
 	if a.g.json {
-		err = writeJSON(&buf, report)
+		err = shared.EncodeJSON(&buf, v, "  ")
 	} else {
-		err = writeMarkdown(&buf, report)
+		err = markdown(&buf)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := buf.WriteTo(w); err != nil {
+	if _, err := buf.WriteTo(r.w); err != nil {
 		return err
 	}
-	if of != nil {
-		if err := of.commit(); err != nil {
+	if r.of != nil {
+		if err := r.of.commit(); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "fullstory profiles try: wrote the report to %s\n", *out)
+		a.notef("fullstory profiles try: wrote the report to %s", r.name)
 	}
-	return failed(slices.Concat(results...))
+	return nil
 }
 
 // tryReport is what profiles try found: two profiles, and the summaries each

@@ -151,7 +151,7 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 	require.Len(t, profileIDs(t, srv), len(before)+2, "both temporary profiles exist while summarizing")
 	cancel()
 	r := <-done
-	requireFailure(t, r, exitAPI, "interrupted")
+	requireInterrupted(t, r)
 	assert.Empty(t, r.stdout)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "the temporary profiles must be deleted after Ctrl-C")
 }
@@ -185,7 +185,7 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 	require.Len(t, profileIDs(t, srv), len(before)+1)
 	cancel()
 	r := <-done
-	assert.Equal(t, exitAPI, r.code, r.stderr)
+	requireInterrupted(t, r)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "a profile whose create was cut short must be found and deleted")
 }
 
@@ -204,7 +204,7 @@ func TestTryOutKeepsFilesOnFailure(t *testing.T) {
 
 	for _, out := range []string{file, link} {
 		r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", "nobody@example.com", "--out", out)
-		requireFailure(t, r, exitAPI, "found no sessions")
+		requireFailure(t, r, exitFailure, "found no sessions")
 	}
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -311,10 +311,49 @@ func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
 				cancel()
 			}
 			r := <-done
-			assert.Equal(t, exitAPI, r.code)
+			assert.Equal(t, exitFailure, r.code)
 			left := path.Base(hung.Load().(string))
 			assert.Contains(t, r.stderr, "could not delete a temporary profile (interrupted); run: fullstory profiles delete "+left+"\n")
 			assert.ElementsMatch(t, append(before, fullstory.ProfileID(left)), profileIDs(t, srv), "only the hung profile is left")
 		})
 	}
+}
+
+// TestTryPreview shows what each profile would send to the model, and
+// spends nothing: no summary, no profile created.
+func TestTryPreview(t *testing.T) {
+	srv, e := fakeEnv(t)
+	sessions := demoSessions(t, srv)[:2]
+	before := profileIDs(t, srv)
+	support := readExample(t, "support.json")
+	srv.ResetRequests()
+
+	r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "2", "--preview", "--json")
+	requireOK(t, r)
+	var got previewReport
+	decodeOne(t, r.stdout, &got)
+	require.Len(t, got.Sessions, 2)
+	for i, s := range sessions {
+		assert.Equal(t, s.ID(), got.Sessions[i].Session)
+		require.Len(t, got.Sessions[i].Contexts, 2, "one per profile")
+		want, err := srv.Client().Sessions.Context(context.Background(), s.ID(), contextConfig(&support.ProfileConfig))
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Sessions[i].Contexts[0].Context, "the file's settings")
+		generic, err := srv.Client().Sessions.Context(context.Background(), s.ID(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, generic, got.Sessions[i].Contexts[1].Context, "the API's defaults")
+	}
+	for _, req := range srv.Requests() {
+		assert.False(t, strings.HasSuffix(req.Path, "/summary"), "%s %s spends an Activation", req.Method, req.Path)
+		assert.False(t, req.Method == http.MethodPost && req.Path == "/v2/visit_profile", "no profile is created")
+	}
+	assert.ElementsMatch(t, before, profileIDs(t, srv))
+
+	r = runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--against", filepath.Join(profilesDir, "sales.json"),
+		"--email", demoEmail, "--latest", "1", "--preview")
+	requireOK(t, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "# Profile preview: A: Support assistant vs B: "), r.stdout)
+	assert.Contains(t, r.stdout, "no Activation spent")
+	assert.Contains(t, r.stdout, "Pre-prompt:\n\n```text\n"+support.LLM.PrePrompt+"\n```")
+	assert.Equal(t, 2, strings.Count(r.stdout, "Session data:\n\n```text\nSession   "+sessions[0].ID().String()))
 }

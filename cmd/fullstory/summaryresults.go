@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -48,16 +51,50 @@ func summarizeEach(ctx context.Context, c *fullstory.Client, ids []fullstory.Ses
 // failed returns an error that counts the failed results and quotes the
 // first failure, or nil if none failed.
 func failed(results []summaryResult) error {
+	errs := make([]error, len(results))
+	for i, r := range results {
+		errs[i] = r.err
+	}
+	return failures(errs, "summaries failed")
+}
+
+// failures returns an error that counts the non-nil errs and wraps the
+// first, so that the exit status follows it: "1 of 3 summaries failed; the
+// first: …". It is nil if all are.
+func failures(errs []error, what string) error {
 	n := 0
 	var first error
-	for _, r := range results {
-		if r.err != nil {
+	for _, err := range errs {
+		if err != nil {
 			n++
-			first = cmp.Or(first, r.err)
+			first = cmp.Or(first, err)
 		}
 	}
 	if n == 0 {
 		return nil
 	}
-	return wrapf(first, "%d of %d summaries failed; the first: ", n, len(results))
+	return wrapf(first, "%d of %d %s; the first: ", n, len(errs), what)
+}
+
+// writeSummary prints a summary's text, wrapped at width (none if 0), then
+// its structured response, if any, as indented JSON.
+func writeSummary(w io.Writer, r summaryResult, width int) {
+	if r.err != nil {
+		fmt.Fprintf(w, "(no summary: %s)\n", r.Error)
+		return
+	}
+	if r.Summary != "" {
+		fmt.Fprintln(w, wrapText(r.Summary, width))
+	}
+	if len(r.Response) > 0 {
+		if r.Summary != "" {
+			fmt.Fprintln(w)
+		}
+		var buf bytes.Buffer
+		if json.Indent(&buf, r.Response, "", "  ") != nil {
+			buf.Reset()
+			buf.Write(r.Response)
+		}
+		fmt.Fprintln(w, buf.String())
+	}
 }

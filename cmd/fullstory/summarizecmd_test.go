@@ -57,7 +57,7 @@ func TestSummarizeErrors(t *testing.T) {
 	id := demoSessions(t, srv)[0].ID().String()
 
 	r := runCLI(t, e, "summarize", id, "--profile", "no-such-profile")
-	requireFailure(t, r, exitAPI, "404")
+	requireFailure(t, r, exitNotFound, "404")
 	assert.Empty(t, r.stdout)
 
 	usage := []struct {
@@ -133,8 +133,11 @@ func TestSummarizeLatestPartialFailure(t *testing.T) {
 	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
 
 	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--json")
-	line := requireFailure(t, r, exitAPI, "1 of 3 summaries failed")
-	assert.NotContains(t, line, "fullstory: ", "the library's prefix is not repeated mid-line")
+	// The status is that of the (first) failure: not found.
+	f := requireJSONFailure(t, r, exitNotFound, "not_found")
+	assert.Equal(t, 404, f.Status)
+	assert.Contains(t, f.Message, "1 of 3 summaries failed")
+	assert.NotContains(t, f.Message, "fullstory: ", "the library's prefix is not repeated mid-line")
 	var out struct{ Summaries []sessionSummary }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Summaries, 3)
@@ -202,7 +205,8 @@ func createProfile(t *testing.T, e env, file string) string {
 }
 
 // TestSummarizeLatestInterrupted cancels the run (Ctrl-C) while the
-// summaries hang: like profiles try, it says "interrupted" and prints nothing.
+// summaries hang: like profiles try, it says "cleaning up…" and
+// "interrupted", prints nothing on stdout and exits 130.
 func TestSummarizeLatestInterrupted(t *testing.T) {
 	srv, _ := fakeEnv(t)
 	summarizing := make(chan struct{}, 16)
@@ -226,7 +230,8 @@ func TestSummarizeLatestInterrupted(t *testing.T) {
 	<-summarizing
 	cancel()
 	r := <-done
-	requireFailure(t, r, exitAPI, "interrupted")
+	requireInterrupted(t, r)
+	assert.Contains(t, r.stderr, `"kind":"interrupted"`)
 	assert.Empty(t, r.stdout)
 }
 

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -26,7 +22,7 @@ experience. Each summary spends one Activation of the account.
 With --email or --uid, summarizes the user's latest N sessions, C at a time,
 and prints them newest first. Progress goes to stderr when it is a terminal.
 If some summaries fail, the others are still printed and the exit status is 1.
-Ctrl-C stops them all: nothing is printed and the exit status is 1.
+Ctrl-C stops them all: nothing is printed and the exit status is 130.
 
 With --json, prints {"session", "summary", "response"} for one session and
 {"summaries": [...]} for several, each with an "error" if it failed.
@@ -45,8 +41,8 @@ func (a *app) summarize(ctx context.Context, cmd *command, args []string) error 
 	var u userFlags
 	u.register(fs)
 	profile := fs.String("profile", "", "summarize with the profile `ID` (default: the API's generic synopsis)")
-	latest := fs.Int("latest", 1, "with --email or --uid: summarize the latest `N` sessions")
-	concurrency := fs.Int("concurrency", 4, "with --email or --uid: write at most `C` summaries at once")
+	latest := a.intFlag(fs, "latest", 1, "with --email or --uid: summarize the latest `N` sessions")
+	concurrency := a.intFlag(fs, "concurrency", 4, "with --email or --uid: write at most `C` summaries at once")
 	pos, err := a.parse(cmd, fs, args)
 	if err != nil {
 		return err
@@ -81,7 +77,9 @@ func (a *app) summarizeOne(ctx context.Context, id fullstory.SessionID, profile 
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Summarizing " + id.String() + "…")
 	s, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: profile})
+	p.finish()
 	if err != nil {
 		return err
 	}
@@ -89,7 +87,7 @@ func (a *app) summarizeOne(ctx context.Context, id fullstory.SessionID, profile 
 	if a.g.json {
 		return a.printJSON(sessionSummary{Session: id, summaryResult: r})
 	}
-	writeSummary(a.stdout, r)
+	writeSummary(a.stdout, r, a.proseWidth())
 	return nil
 }
 
@@ -98,11 +96,19 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 	if err != nil {
 		return err
 	}
+	p := a.startProgress("Listing the user's sessions…")
+	defer p.finish()
+	// A missing profile would fail every summary alike: find out once.
+	if profile != "" {
+		if _, err := c.Profiles.Get(ctx, profile); err != nil {
+			return wrapf(err, "profile %s: ", profile)
+		}
+	}
 	sessions, err := latestSessions(ctx, c, u, latest)
 	if err != nil {
 		return err
 	}
-	p := a.newProgress(len(sessions))
+	p.counting(len(sessions), "sessions summarized")
 	results := summarizeEach(ctx, c, sessionIDs(sessions), profile, p)
 	p.finish()
 	if ctx.Err() != nil {
@@ -127,7 +133,7 @@ func (a *app) summarizeLatest(ctx context.Context, u *userFlags, latest int, pro
 				fmt.Fprintln(a.stdout, s.URL)
 			}
 			fmt.Fprintln(a.stdout)
-			writeSummary(a.stdout, s.summaryResult)
+			writeSummary(a.stdout, s.summaryResult, a.proseWidth())
 		}
 	}
 	return failed(results)
@@ -152,34 +158,4 @@ func sessionIDs(sessions []fullstory.Session) []fullstory.SessionID {
 		ids[i] = s.ID()
 	}
 	return ids
-}
-
-// writeSummary prints a summary's text, then its structured response, if
-// any, as indented JSON.
-func writeSummary(w io.Writer, r summaryResult) {
-	if r.err != nil {
-		fmt.Fprintf(w, "(no summary: %s)\n", r.Error)
-		return
-	}
-	if r.Summary != "" {
-		fmt.Fprintln(w, r.Summary)
-	}
-	if len(r.Response) > 0 {
-		if r.Summary != "" {
-			fmt.Fprintln(w)
-		}
-		var buf bytes.Buffer
-		if json.Indent(&buf, r.Response, "", "  ") != nil {
-			buf.Reset()
-			buf.Write(r.Response)
-		}
-		fmt.Fprintln(w, buf.String())
-	}
-}
-
-// isSet reports whether the flag was given on the command line.
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

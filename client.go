@@ -42,7 +42,7 @@ type Client struct {
 	apiKey    string
 	settings  settings
 	transport http.RoundTripper // the default transport, shared by every call
-	gate      *retry.Gate       // pauses after a 429 and the WithRateLimit limit, for every call
+	gate      *retry.Gate       // paces every attempt of every call (pacing.go)
 	hc        *http.Client      // settings.httpClient wrapped for retries and timeouts
 	rc        *retryablehttp.Client
 	auth      string // the Authorization header
@@ -69,7 +69,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c.gate = retry.NewGate(c.settings.ratePerSecond, c.settings.rateBurst)
+	c.gate = retry.NewGate(c.paceConfig())
 	c.hc = wrapHTTPClient(c.settings.httpClient, c.transport, c.gate)
 	c.rc = retry.NewClient(c.hc)
 	c.auth = "Basic " + apiKey

@@ -21,13 +21,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	c := callFrom(req.Context())
+	if c != nil && c.Attempts > 0 && t.Gate != nil {
+		t.Gate.Retries.Add(1)
+	}
 	if c == nil {
 		return t.Base.RoundTrip(req)
 	}
 	if c.Timeout <= 0 {
 		resp, err := t.Base.RoundTrip(req)
 		if err == nil {
-			t.Gate.observe(resp, c.MaxRetryAfter)
+			t.Gate.observe(resp)
 		}
 		return resp, err
 	}
@@ -37,7 +40,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
-	t.Gate.observe(resp, c.MaxRetryAfter)
+	t.Gate.observe(resp)
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
 }

@@ -51,6 +51,9 @@ const (
 	// while: every attempt waits until then, and the waiting ones are
 	// released paced.
 	ShortRetryAfter = 2 * time.Second
+	// stretchRate: below it, the probe's clock runs slower in proportion,
+	// so that a probe costs a 429 per about a hundred attempts at most.
+	stretchRate = 80.0
 	// defaultMaxPause is Config.MaxPause unless set.
 	defaultMaxPause = 60 * time.Second
 	// quietReset: after this long without a 429, the Pacer is unpaced again.
@@ -147,6 +150,7 @@ type Pacer struct {
 	startup  bool    // no cut yet since pacing began
 	base     float64 // startup: the rate pacing began at; else W
 	kSec     float64 // cubic: seconds from the cut back to W
+	stretch  float64 // cubic: slows the probe at low rates, ≥ 1
 	tau      float64 // seconds of waiting callers since the rate was set
 	idle     float64 // seconds without waiting callers since the last mark
 	lastTick time.Time
@@ -334,7 +338,7 @@ func (p *Pacer) tick(now time.Time) {
 	if p.startup {
 		r = p.base * math.Exp(startupGrowth*p.tau)
 	} else {
-		x := p.tau - p.kSec
+		x := p.tau/p.stretch - p.kSec
 		r = p.base * (1 + cubicC*x*x*x)
 	}
 	if p.cfg.Ceiling > 0 {
@@ -440,7 +444,12 @@ func (p *Pacer) Observe(status int, retryAfter time.Duration, ok bool) {
 	busy := p.idle < (1-saturated)*dt
 	w, w0 := p.rate, p.rate
 	var target float64
+	keepMark := dt < measure(p.rate).Seconds()
 	switch {
+	case keepMark:
+		// Too soon after the last mark to measure: a plain cut, and the
+		// next 429 measures from the same mark.
+		target = boundaryCut * w
 	case busy && float64(n) < saturated*float64(g):
 		// Callers kept waiting and the server refused some: it set the
 		// pace, so the estimate is exact.
@@ -457,11 +466,16 @@ func (p *Pacer) Observe(status int, retryAfter time.Duration, ok bool) {
 		target = margin * max(est, boundaryCut*w)
 	}
 	target = min(target, p.rate)
+	if keepMark {
+		succ, grants = p.markSucc, p.markGrants
+		defer func(at time.Time, idle float64) { p.markAt, p.idle = at, idle }(p.markAt, p.idle)
+	}
 	p.begin(now, target, succ, grants)
 	p.startup = false
 	p.base = w
 	p.kSec = math.Cbrt(max(1-p.rate/w, 0) / cubicC)
-	p.report(w0, p.rate, "429")
+	p.stretch = max(1, stretchRate/p.rate)
+	p.report(w0, p.rate, fmt.Sprintf("429: %d of %d attempts accepted in %s", n, g, time.Duration(dt*float64(time.Second)).Round(time.Millisecond)))
 	p.reschedule(now)
 }
 
@@ -472,12 +486,18 @@ func (p *Pacer) begin(now time.Time, r float64, succ, grants int64) {
 	}
 	p.rate = max(r, minRate)
 	p.markAt, p.markSucc, p.markGrants, p.idle = now, succ, grants, 0
-	p.holdUntil = now.Add(hold(p.rate))
+	p.holdUntil = now.Add(stale(p.rate))
 	p.tau, p.lastTick = 0, now
 }
 
-// hold is how long after a change 429s are taken for answers to attempts
-// sent before it: long enough to count ten attempts, 50ms to 1s.
-func hold(rate float64) time.Duration {
+// stale is how long after a change 429s are taken for answers to attempts
+// sent before it: two attempts, 20ms to 200ms.
+func stale(rate float64) time.Duration {
+	return min(max(time.Duration(2*float64(time.Second)/rate), 20*time.Millisecond), 200*time.Millisecond)
+}
+
+// measure is the shortest time between two 429s that measures a rate: ten
+// attempts, 50ms to 1s.
+func measure(rate float64) time.Duration {
 	return min(max(time.Duration(10*float64(time.Second)/rate), 50*time.Millisecond), time.Second)
 }

@@ -35,6 +35,9 @@ func (g *Gate) Wait(ctx context.Context) error {
 		return nil
 	}
 	err := g.Pacer.Wait(ctx)
+	if err == nil {
+		return nil
+	}
 	var tooLong *pace.TooLongError
 	if errors.As(err, &tooLong) {
 		return fmt.Errorf("%w (%w)", ErrWaitTooLong, err)

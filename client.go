@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
+	"github.com/summarykit/fullstory-go/internal/pace"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -32,7 +33,8 @@ type Client struct {
 	apiKey    string
 	settings  settings
 	transport http.RoundTripper // the default transport, shared by every call
-	engine    *engine.Engine    // sends every call: attempts, retries, the Client-wide gate
+	engine    *engine.Engine    // sends every call: attempts, retries
+	pacer     *pace.Pacer       // paces every attempt of every call (pacing.go)
 	hc        *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
 	auth      string            // the Authorization header
 	ua        string            // the User-Agent header
@@ -58,7 +60,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c.engine = engine.New(engine.NewGate(c.settings.ratePerSecond, c.settings.rateBurst))
+	c.pacer = pace.New(c.paceConfig())
+	c.engine = engine.New(c.pacer)
 	c.hc = engine.WrapHTTPClient(c.settings.httpClient, c.transport)
 	c.auth = "Basic " + apiKey
 	c.ua = c.userAgent(&c.settings)

@@ -50,6 +50,7 @@ type settings struct {
 	concurrency   int     // SummarizeEach workers
 	ratePerSecond float64 // client-side limit; 0: none
 	rateBurst     int
+	limiter       Limiter // WithLimiter; nil: none
 }
 
 func defaultSettings() settings {
@@ -314,11 +315,13 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithRateLimit makes every attempt of the Client, retries included, pass a
-// client-side token bucket of perSecond attempts per second with the given
-// burst (golang.org/x/time/rate), shared by all its calls and goroutines, so
-// that a batch stays under Fullstory's limits instead of finding them. It is
-// a Client option: a method refuses it.
+// WithRateLimit sets a ceiling on the Client's attempts, retries included:
+// a token bucket of perSecond attempts per second with the given burst,
+// shared by all its calls and goroutines. The Client never exceeds it, and
+// still paces itself below it when the server answers 429 (see Retries in
+// the package documentation). Without it the Client has no ceiling and
+// learns the server's rate from its 429s. It is a Client option: a method
+// refuses it.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(s *settings) error {
 		if s.perCall {

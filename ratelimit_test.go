@@ -17,10 +17,12 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// A 429 with Retry-After pauses every request of the Client, so concurrent
-// callers wait instead of each finding the limit: the server, which answers
-// 429 to anything that arrives during its pause, sees exactly one 429.
-func TestRetryAfterPausesTheWholeClient(t *testing.T) {
+// A 429 with a long Retry-After (over 2s: the account is over its limit for
+// a while) pauses every request of the Client, so concurrent callers wait
+// instead of each finding the limit: the server, which answers 429 to
+// anything that arrives during its pause, sees exactly one 429. A short one
+// holds back only its own call (TestAShortRetryAfterDoesNotFreezeTheClient).
+func TestALongRetryAfterPausesTheWholeClient(t *testing.T) {
 	var (
 		mu        sync.Mutex
 		limitedTo time.Time
@@ -33,8 +35,8 @@ func TestRetryAfterPausesTheWholeClient(t *testing.T) {
 		now := time.Now()
 		if n429.Load() == 0 || now.Before(limitedTo) {
 			n429.Add(1)
-			limitedTo = now.Add(time.Second)
-			w.Header().Set("Retry-After", "1")
+			limitedTo = now.Add(3 * time.Second)
+			w.Header().Set("Retry-After", "3")
 			w.WriteHeader(http.StatusTooManyRequests)
 			fmt.Fprint(w, `{"code":"too_many_requests","message":"slow down"}`)
 			return

@@ -52,3 +52,11 @@ func WithAPIKey(key string) ServerOption {
 func WithRequestLog(n int) ServerOption {
 	return func(s *Server) { s.requests = ring[Request]{n: n} }
 }
+
+// WithThrottleRetryAfterDate makes the 429s of WithThrottle and SetThrottle
+// carry Retry-After as an HTTP date instead of whole seconds: the time a
+// token is back, rounded up to the next whole second, since an HTTP date has
+// no finer precision.
+func WithThrottleRetryAfterDate() ServerOption {
+	return func(s *Server) { s.raDate = true }
+}

@@ -74,13 +74,18 @@ func (s *Server) limited() *response {
 	if s.limit == nil {
 		return nil
 	}
-	ok, wait := s.limit.take(time.Now())
+	now := time.Now()
+	ok, wait := s.limit.take(now)
 	if ok {
 		return nil
 	}
 	secs := retryAfterSeconds(wait)
 	resp := errorResponse(http.StatusTooManyRequests, codeRateLimited, "rate limit exceeded; retry after %d seconds", secs)
-	resp.header = http.Header{"Retry-After": {strconv.FormatInt(secs, 10)}}
+	ra := strconv.FormatInt(secs, 10)
+	if s.raDate {
+		ra = retryAfterDate(now, wait)
+	}
+	resp.header = http.Header{"Retry-After": {ra}}
 	return resp
 }
 

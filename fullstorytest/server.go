@@ -28,7 +28,8 @@ type Server struct {
 	key      string // what the handlers and Client use: APIKey as created
 	latency  time.Duration
 	demoData bool
-	limit    *bucket // nil: no rate limit
+	limit    *bucket // nil: no rate limit; guarded by mu once started
+	raDate   bool    // Retry-After as an HTTP date (WithThrottleRetryAfterDate)
 
 	srv       *httptest.Server
 	done      chan struct{} // closed by Close: ends every wait

@@ -3,7 +3,7 @@
 // or an error". Execute reads top to bottom, one job a step, each in the file
 // named for it:
 //
-//	gate.go       wait until the Client may send (a 429's pause, a rate limit)
+//	gate.go       wait until the Client's Pacer lets an attempt start (package pace)
 //	attempt.go    send one attempt under its own timeout, read the bounded body (body.go)
 //	classify.go   decide from the operation's class whether a failure is retried
 //	backoff.go    how long to wait first: jittered backoff or the server's Retry-After

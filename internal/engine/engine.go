@@ -23,12 +23,12 @@ import (
 // Engine sends the calls of one fullstory.Client. It is safe for concurrent
 // use.
 type Engine struct {
-	gate    *Gate
+	pacer   Pacer
 	retries atomic.Int64
 }
 
-// New returns an Engine whose attempts all wait for gate (nil: none).
-func New(gate *Gate) *Engine { return &Engine{gate: gate} }
+// New returns an Engine whose attempts all wait for pacer (nil: none).
+func New(pacer Pacer) *Engine { return &Engine{pacer: pacer} }
 
 // Retries returns how many attempts the Engine has re-sent so far.
 func (e *Engine) Retries() int64 { return e.retries.Load() }
@@ -70,7 +70,7 @@ type Outcome struct {
 	hasRetryAfter bool
 
 	// Err is why the call ended without a usable last response: the
-	// request could not be built (*BuildError), the Gate held it back
+	// request could not be built (*BuildError), the Pacer held it back
 	// (*HeldError), a transport error, a body over the limit
 	// (ErrBodyTooLarge), or the context, which may end during a wait after
 	// a response (then Status is still set).
@@ -99,7 +99,7 @@ func (e *Engine) Execute(ctx context.Context, r *Request) *Outcome {
 	}
 	req.Header = r.Header
 	for {
-		if err := e.gate.Wait(ctx); err != nil {
+		if err := wait(ctx, e.pacer); err != nil {
 			out.Err = err
 			return out
 		}
@@ -110,7 +110,9 @@ func (e *Engine) Execute(ctx context.Context, r *Request) *Outcome {
 		out.RetryAfter, out.hasRetryAfter = 0, false
 		if res.header != nil {
 			out.RetryAfter, out.hasRetryAfter = ParseRetryAfter(res.header.Get("Retry-After"), time.Now())
-			e.gate.Observe(res.status, out.RetryAfter, out.hasRetryAfter, r.Policy.MaxRetryAfter)
+			if e.pacer != nil {
+				e.pacer.Observe(res.status, out.RetryAfter, out.hasRetryAfter && res.status == http.StatusTooManyRequests)
+			}
 		}
 		logAttempt(r, out, time.Since(start))
 		if errors.Is(out.Err, ErrBodyTooLarge) || ctx.Err() != nil {

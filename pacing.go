@@ -1,0 +1,92 @@
+package fullstory
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/summarykit/fullstory-go/internal/pace"
+)
+
+// Limiter is a rate limiter of your own that every attempt of a Client
+// waits for, such as a *rate.Limiter from golang.org/x/time/rate or one
+// backed by Redis that a fleet of services shares. Wait blocks until one
+// attempt may start, or returns an error: then nothing is sent and the call
+// fails with that error (a *rate.Limiter's error for a wait past the
+// context's deadline counts as rate limited, like ErrRateLimited's waits).
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithLimiter makes every attempt of the Client, retries included, wait for
+// l after the Client's own pacing, so a fleet can keep a hard shared
+// ceiling. A *rate.Limiter satisfies Limiter as it is:
+//
+//	lim := rate.NewLimiter(100, 5) // 100 attempts a second, bursts of 5
+//	c, err := fullstory.NewClient(key, fullstory.WithLimiter(lim))
+//
+// A limiter of another shape needs a small adapter, for example one that
+// takes a token from a shared store:
+//
+//	type redisLimiter struct{ l *redis_rate.Limiter; key string }
+//
+//	func (r redisLimiter) Wait(ctx context.Context) error {
+//		for {
+//			res, err := r.l.Allow(ctx, r.key, redis_rate.PerSecond(100))
+//			if err != nil || res.Allowed > 0 {
+//				return err
+//			}
+//			select {
+//			case <-ctx.Done():
+//				return ctx.Err()
+//			case <-time.After(res.RetryAfter):
+//			}
+//		}
+//	}
+//
+// It is a Client option: a method refuses it. nil removes the limiter.
+func WithLimiter(l Limiter) Option {
+	return func(s *settings) error {
+		if s.perCall {
+			return &ValidationError{Field: "limiter", Reason: "is a Client option; pass it to NewClient"}
+		}
+		s.limiter = l
+		return nil
+	}
+}
+
+// RateStats are a Client's pacing figures, for metrics.
+type RateStats struct {
+	// Rate is the attempts per second the Client has learned to send at,
+	// 0 while it is unpaced (no 429 for a while, or never).
+	Rate float64
+	// Throttled counts the attempts answered 429 since NewClient.
+	Throttled int64
+	// Retries counts the attempts that were retries since NewClient.
+	Retries int64
+}
+
+// RateStats returns the Client's learned rate and its counts of 429s and
+// retries. It is safe to call at any time, from any goroutine.
+func (c *Client) RateStats() RateStats {
+	st := c.pacer.Stats()
+	return RateStats{Rate: st.Rate, Throttled: st.Throttled, Retries: c.engine.Retries()}
+}
+
+// paceConfig returns the pacing of the Client's settings.
+func (c *Client) paceConfig() pace.Config {
+	s := &c.settings
+	cfg := pace.Config{Ceiling: s.ratePerSecond, Burst: s.rateBurst, MaxPause: s.maxRetryAfter}
+	if cfg.MaxPause == 0 {
+		cfg.MaxPause = -1 // WithMaxRetryAfter(0): no Retry-After is waited for
+	}
+	if s.limiter != nil {
+		cfg.Limiter = s.limiter
+	}
+	if l := s.logger; l != nil {
+		cfg.OnRateChange = func(old, new float64, reason string) {
+			l.LogAttrs(context.Background(), slog.LevelDebug, "fullstory: pacing",
+				slog.Float64("old_rate", old), slog.Float64("rate", new), slog.String("reason", reason))
+		}
+	}
+	return cfg
+}

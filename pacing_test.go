@@ -1,0 +1,156 @@
+package fullstory_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// countingLimiter counts its waits and refuses with err when set.
+type countingLimiter struct {
+	n   atomic.Int64
+	err error
+}
+
+func (l *countingLimiter) Wait(context.Context) error {
+	l.n.Add(1)
+	return l.err
+}
+
+// WithLimiter's limiter is waited for before every attempt, retries too.
+func TestWithLimiterIsWaitedForEveryAttempt(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireStatusError(http.StatusServiceUnavailable), wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	lim := &countingLimiter{}
+	c := wireClient(t, ws, fullstory.WithLimiter(lim))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, lim.n.Load())
+	assert.Equal(t, 2, ws.hits())
+}
+
+// A *rate.Limiter is a Limiter as it is.
+func TestWithLimiterTakesARateLimiter(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	lim := rate.NewLimiter(rate.Inf, 1)
+	c := wireClient(t, ws, fullstory.WithLimiter(lim))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err)
+}
+
+// A limiter that fails sends nothing, and the call returns its error.
+func TestWithLimiterErrorSendsNothing(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	boom := errors.New("redis: connection refused")
+	c := wireClient(t, ws, fullstory.WithLimiter(&countingLimiter{err: boom}))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.ErrorIs(t, err, boom)
+	assert.Zero(t, ws.hits())
+}
+
+func TestWithLimiterIsAClientOption(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	c := wireClient(t, ws)
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithLimiter(&countingLimiter{}))
+	requireInvalidArgument(t, err)
+	assert.Zero(t, ws.hits())
+}
+
+// RateStats counts 429s and retries; the rate stays 0 while nothing was
+// learned.
+func TestRateStats(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireStatusError(http.StatusBadGateway),
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	c := wireClient(t, ws)
+	assert.Equal(t, fullstory.RateStats{}, c.RateStats())
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err)
+	assert.Equal(t, fullstory.RateStats{Throttled: 1, Retries: 2}, c.RateStats(), "a 429 before any success teaches no rate")
+}
+
+// After successes, a 429 sets a learned rate, logged at Debug without
+// anything of the request.
+func TestALearnedRateIsLoggedAtDebug(t *testing.T) {
+	var n atomic.Int64
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 6 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte(`{"sessions":[]}`))
+	})
+	logs := newLogRecorder()
+	c := wireClient(t, ws, fullstory.WithLogger(logs.logger()))
+	for range 6 {
+		_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "jane@doe.com"})
+		require.NoError(t, err)
+	}
+	st := c.RateStats()
+	assert.Positive(t, st.Rate)
+	assert.EqualValues(t, 1, st.Throttled)
+	var found bool
+	for _, r := range logs.at(slog.LevelDebug) {
+		if r.Msg != "fullstory: pacing" {
+			continue
+		}
+		found = true
+		assert.Equal(t, "first 429", r.Attrs["reason"].String())
+		assert.InDelta(t, st.Rate, r.Attrs["rate"].Float64(), 1e-9)
+		assert.NotContains(t, r.String(), "jane")
+		assert.NotContains(t, r.String(), wireAPIKey)
+	}
+	assert.True(t, found, "no Debug record of the learned rate")
+}
+
+// A short Retry-After (Fullstory's 1s) holds back only the call that got
+// it: the rest of the Client goes on, and finishes first.
+func TestAShortRetryAfterDoesNotFreezeTheClient(t *testing.T) {
+	var n atomic.Int64
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte(`{"sessions":[]}`))
+	})
+	logs := newLogRecorder()
+	c := wireClient(t, ws, fullstory.WithLogger(logs.logger()))
+	ctx := boundedContext(t, 10*time.Second)
+	var (
+		mu    sync.Mutex
+		order []string
+		wg    sync.WaitGroup
+	)
+	call := func(name string) {
+		defer wg.Done()
+		_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"})
+		assert.NoError(t, err)
+		mu.Lock()
+		order = append(order, name)
+		mu.Unlock()
+	}
+	wg.Add(1)
+	go call("throttled")
+	<-logs.seen(isAttemptRecord(http.StatusTooManyRequests))
+	for range 5 {
+		wg.Add(1)
+		go call("other")
+	}
+	wg.Wait()
+	assert.Equal(t, []string{"other", "other", "other", "other", "other", "throttled"}, order)
+}

@@ -208,7 +208,7 @@ func TestConcurrencyOneClient(t *testing.T) {
 			s := &concurrencyServer{t: t, flaky: flaky, tried: map[string]bool{}}
 			srv := httptest.NewServer(s.handler())
 			defer srv.Close()
-			c, err := fullstory.NewClient(faultKey, fullstory.WithBaseURL(srv.URL),
+			c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(srv.URL),
 				fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond), fullstory.WithMaxRetries(1))
 			require.NoError(t, err)
 

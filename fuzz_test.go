@@ -244,7 +244,7 @@ func FuzzErrorBody(f *testing.F) {
 	var srv fzErrorServer
 	ts := httptest.NewServer(&srv)
 	f.Cleanup(ts.Close)
-	c, err := fullstory.NewClient(faultKey, fullstory.WithBaseURL(ts.URL), fullstory.WithMaxRetries(0), fullstory.WithMaxRetryAfter(0))
+	c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(ts.URL), fullstory.WithMaxRetries(0), fullstory.WithMaxRetryAfter(0))
 	if err != nil {
 		f.Fatal(err)
 	}

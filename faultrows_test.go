@@ -326,8 +326,9 @@ func faultCases() []faultCase {
 		{
 			name: "headers never arrive (per-attempt timeout)",
 			setup: func(run *faultRun) {
-				// Long enough for the request to reach the server under -race.
-				run.opts = append(run.opts, fullstory.WithTimeout(250*time.Millisecond))
+				// Long enough for the request to reach the server while
+				// the rest of the matrix runs.
+				run.opts = append(run.opts, fullstory.WithTimeout(timeScale*250*time.Millisecond))
 				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) { <-r.Context().Done() })
 			},
 			fail: failTimeout,
@@ -403,7 +404,7 @@ func faultCases() []faultCase {
 		{
 			name: "context deadline while waiting for headers",
 			setup: func(run *faultRun) {
-				run.ctx, run.cancel = context.WithTimeout(run.ctx, 250*time.Millisecond)
+				run.ctx, run.cancel = context.WithTimeout(run.ctx, timeScale*250*time.Millisecond)
 				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) { <-r.Context().Done() })
 			},
 			fail:  failDone,

@@ -21,6 +21,7 @@ import (
 // callers wait instead of each finding the limit: the server, which answers
 // 429 to anything that arrives during its pause, sees exactly one 429.
 func TestRetryAfterPausesTheWholeClient(t *testing.T) {
+	t.Parallel()
 	var (
 		mu        sync.Mutex
 		limitedTo time.Time

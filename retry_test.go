@@ -109,6 +109,7 @@ func TestRetryOnPerAttemptTimeout(t *testing.T) {
 }
 
 func TestRetryAfterSecondsIsHonoured(t *testing.T) {
+	t.Parallel()
 	ws := newTestServer(t, wireReplies(
 		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "1"}},
 		wireJSON(http.StatusOK, `{"summary":"done"}`),

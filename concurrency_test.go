@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -206,8 +205,7 @@ func TestConcurrencyOneClient(t *testing.T) {
 	for _, flaky := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flaky=%v", flaky), func(t *testing.T) {
 			s := &concurrencyServer{t: t, flaky: flaky, tried: map[string]bool{}}
-			srv := httptest.NewServer(s.handler())
-			defer srv.Close()
+			srv := newTestServer(t, s.handler().ServeHTTP)
 			c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(srv.URL),
 				fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond), fullstory.WithMaxRetries(1))
 			require.NoError(t, err)

@@ -3,9 +3,7 @@ package fullstory_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,7 +25,7 @@ func TestRetryAfterPausesTheWholeClient(t *testing.T) {
 		limitedTo time.Time
 		n429, n   atomic.Int64
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		mu.Lock()
 		defer mu.Unlock()
@@ -41,8 +39,7 @@ func TestRetryAfterPausesTheWholeClient(t *testing.T) {
 			return
 		}
 		fmt.Fprint(w, `{"sessions":[]}`)
-	}))
-	defer srv.Close()
+	})
 	logs := newLogRecorder()
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond),
 		fullstory.WithLogger(logs.logger()))
@@ -87,7 +84,7 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 		last     = time.Now()
 		n429, ok atomic.Int64
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		now := time.Now()
 		tokens = min(burst, tokens+now.Sub(last).Seconds()*serverRate)
@@ -105,8 +102,7 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 		}
 		ok.Add(1)
 		fmt.Fprint(w, `{"summary":"ok"}`)
-	}))
-	defer srv.Close()
+	})
 
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRateLimit(20, 1),
 		fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
@@ -135,17 +131,10 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 // same. Once the pool holds N, none opens again.
 func TestConcurrentCallersReuseConnections(t *testing.T) {
 	const callers, calls = 16, 40
-	var newConns atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"sessions":[]}`)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			newConns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	})
+	newConns := &srv.conns
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 

@@ -24,7 +24,8 @@ import (
 // The one way to build a test server: newTestServer (httptest, any
 // handler), newRawServer (a bare TCP listener, for faults below HTTP) and
 // newRefusedServer (a port that refuses connections) all return a
-// wireServer that records what it received.
+// wireServer that records what it received; newCountingServer, for fuzzing
+// and benchmarks, only counts.
 
 // wireAPIKey is the key the wire tests authenticate with.
 const wireAPIKey = "na1.wire-test-key"
@@ -54,6 +55,7 @@ type wireServer struct {
 	URL string
 
 	conns  atomic.Int64 // connections accepted; for a refused port, dials
+	served atomic.Int64 // requests a counting server answered
 	warmed atomic.Int64 // warm-up requests answered
 	// awaitWarmUp tells a raw server that the next connection brings a
 	// warm-up request first.
@@ -137,6 +139,21 @@ func newRecordingServer(t *testing.T, applies bool, h func(w http.ResponseWriter
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
+	ws.URL = srv.URL
+	return ws
+}
+
+// newCountingServer starts an httptest server that answers with h and only
+// counts the requests: for fuzzing and benchmarks, which send more requests
+// than a test should keep.
+func newCountingServer(tb testing.TB, h http.Handler) *wireServer {
+	tb.Helper()
+	ws := &wireServer{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws.served.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	tb.Cleanup(srv.Close)
 	ws.URL = srv.URL
 	return ws
 }

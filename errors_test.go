@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
 	fullstory "github.com/summarykit/fullstory-go"
 )
 

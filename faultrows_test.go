@@ -233,7 +233,7 @@ func faultCases() []faultCase {
 			name: "502 HTML page from a proxy",
 			setup: func(run *faultRun) {
 				// A proxy's 5xx means the request never reached the API.
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, 502) })
+				run.serveProxyPage(502)
 			},
 			fail:  http.StatusBadGateway,
 			check: faultAPI(502, fullstory.ErrServer, faultMessage("502 Bad Gateway")),
@@ -241,7 +241,7 @@ func faultCases() []faultCase {
 		{
 			name: "503 HTML page from a proxy",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, 503) })
+				run.serveProxyPage(503)
 			},
 			fail:  http.StatusServiceUnavailable,
 			check: faultAPI(503, fullstory.ErrServer, faultMessage("503 Service Unavailable")),
@@ -249,7 +249,7 @@ func faultCases() []faultCase {
 		{
 			name: "504 HTML page from a proxy",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, 504) })
+				run.serveProxyPage(504)
 			},
 			fail:  http.StatusGatewayTimeout,
 			check: faultAPI(504, fullstory.ErrServer, faultMessage("504 Gateway Timeout")),
@@ -257,9 +257,7 @@ func faultCases() []faultCase {
 		{
 			name: "500 with {code, message}",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					run.jsonError(w, r, 500, "internal", "the summarizer crashed")
-				})
+				run.serveError(true, 500, "internal", "the summarizer crashed", nil)
 			},
 			fail: http.StatusInternalServerError,
 			check: faultAPI(500, fullstory.ErrServer, func(t *testing.T, _ *faultRun, e *fullstory.APIError) {
@@ -286,9 +284,7 @@ func faultCases() []faultCase {
 		{
 			name: "400 with {code, message}",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					run.jsonError(w, r, 400, "invalid_argument", "bad slice")
-				})
+				run.serveError(false, 400, "invalid_argument", "bad slice", nil)
 			},
 			fail:  http.StatusBadRequest,
 			check: faultAPI(400, fullstory.ErrBadRequest),
@@ -296,7 +292,7 @@ func faultCases() []faultCase {
 		{
 			name: "401 HTML page",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, 401) })
+				run.serveProxyPage(401)
 			},
 			fail:  http.StatusUnauthorized,
 			check: faultAPI(401, fullstory.ErrUnauthorized, faultMessage("401 Unauthorized")),
@@ -387,9 +383,7 @@ func faultCases() []faultCase {
 					}
 					assert.Positive(run.t, run.logs.retries(), "the client never logged a retry")
 				})
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					run.jsonError(w, r, 429, "rate_limited", "slow down")
-				})
+				run.serveError(false, 429, "rate_limited", "slow down", nil)
 			},
 			fail: http.StatusTooManyRequests, once: "the caller cancels during the backoff wait",
 			check: func(t *testing.T, run *faultRun, err error, seen int) {
@@ -475,9 +469,7 @@ func faultCases() []faultCase {
 		{
 			name: "429 storm without Retry-After",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", nil)
 			},
 			fail:  http.StatusTooManyRequests,
 			check: faultAPI(429, fullstory.ErrRateLimited, faultRetryAfter(0)),
@@ -485,10 +477,7 @@ func faultCases() []faultCase {
 		{
 			name: "429 storm with Retry-After: 0",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", "0")
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", fixed("0"))
 			},
 			fail:  http.StatusTooManyRequests,
 			check: faultAPI(429, fullstory.ErrRateLimited, faultRetryAfter(0)),
@@ -496,10 +485,7 @@ func faultCases() []faultCase {
 		{
 			name: "429 with Retry-After: 120 over the default 60s cap",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", "120")
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", fixed("120"))
 			},
 			fail: http.StatusTooManyRequests, once: "Retry-After is over the cap",
 			check: faultAPI(429, fullstory.ErrRateLimited, faultRetryAfter(120*time.Second)),
@@ -508,10 +494,7 @@ func faultCases() []faultCase {
 			name: "429 with Retry-After: 2 over WithMaxRetryAfter(1s)",
 			setup: func(run *faultRun) {
 				run.opts = append(run.opts, fullstory.WithMaxRetryAfter(time.Second))
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", "2")
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", fixed("2"))
 			},
 			fail: http.StatusTooManyRequests, once: "Retry-After is over the cap",
 			check: faultAPI(429, fullstory.ErrRateLimited, faultRetryAfter(2*time.Second)),
@@ -519,10 +502,7 @@ func faultCases() []faultCase {
 		{
 			name: "429 with Retry-After as an HTTP date an hour ahead",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", func() string { return time.Now().Add(time.Hour).UTC().Format(http.TimeFormat) })
 			},
 			fail: http.StatusTooManyRequests, once: "Retry-After is over the cap",
 			check: faultAPI(429, fullstory.ErrRateLimited, func(t *testing.T, _ *faultRun, e *fullstory.APIError) {
@@ -534,10 +514,7 @@ func faultCases() []faultCase {
 			name: "429 with Retry-After: 30 beyond the context deadline",
 			setup: func(run *faultRun) {
 				run.ctx, run.cancel = context.WithTimeout(run.ctx, 5*time.Second)
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", "30")
-					run.jsonError(w, r, 429, "rate_limited", "too many requests")
-				})
+				run.serveError(false, 429, "rate_limited", "too many requests", fixed("30"))
 			},
 			fail: http.StatusTooManyRequests, once: "Retry-After is beyond the deadline",
 			check: func(t *testing.T, run *faultRun, err error, seen int) {
@@ -548,10 +525,7 @@ func faultCases() []faultCase {
 		{
 			name: "503 with Retry-After: 120 over the cap",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Retry-After", "120")
-					run.jsonError(w, r, 503, "unavailable", "maintenance")
-				})
+				run.serveError(false, 503, "unavailable", "maintenance", fixed("120"))
 			},
 			fail: http.StatusServiceUnavailable, once: "Retry-After is over the cap",
 			check: faultAPI(503, fullstory.ErrServer, faultRetryAfter(120*time.Second)),

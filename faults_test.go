@@ -108,6 +108,29 @@ func (run *faultRun) proxyPage(w http.ResponseWriter, r *http.Request, status in
 	fmt.Fprintf(w, "<html>\r\n<head><title>%s%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", title, run.taint(r), title)
 }
 
+// serveError starts run.srv, answering every request status with the API's
+// JSON error, whose message echoes the secrets, and with the Retry-After
+// that retryAfter returns, if any. applies says whether the server acted on
+// each request.
+func (run *faultRun) serveError(applies bool, status int, code, message string, retryAfter func() string) {
+	run.srv = newRecordingServer(run.t, applies, func(w http.ResponseWriter, r *http.Request, _ int64) {
+		if retryAfter != nil {
+			w.Header().Set("Retry-After", retryAfter())
+		}
+		run.jsonError(w, r, status, code, message)
+	})
+}
+
+// fixed returns a func that returns s.
+func fixed(s string) func() string { return func() string { return s } }
+
+// serveProxyPage starts run.srv, answering every request status with a
+// proxy's HTML page, whose title echoes the secrets. A proxy's 5xx means the
+// request never reached the API.
+func (run *faultRun) serveProxyPage(status int) {
+	run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, status) })
+}
+
 // faultOK answers r with a success body the operation can decode.
 func faultOK(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -108,20 +108,7 @@ func TestProfileDecodeEncodeRoundTrip(t *testing.T) {
 			"events": {"exclude_types": ["console-error", "network-error"], "include_descriptions": true, "trim_to_last_n_selectors": 3},
 			"cache": {"enable_event_cache": false}
 		},
-		"llm": {
-			"pre_prompt": "You are a support assistant. The following is a log of user session events. Please analyze carefully.",
-			"post_prompt": "Summarize the user's primary goal, any issues encountered (errors, rage clicks), the user's final action, and suggest a possible reason for any friction encountered. If the user visited help pages, list them.",
-			"temperature": 0.2,
-			"response_schema": {
-				"type": "OBJECT",
-				"properties": {
-					"primary_goal": {"type": "STRING", "description": "What the user came to do"},
-					"issues_encountered": {"type": "ARRAY", "items": {"type": "STRING"}},
-					"help_pages_visited": {"type": "ARRAY", "items": {"type": "STRING"}, "nullable": true}
-				},
-				"required": ["primary_goal", "issues_encountered"]
-			}
-		}
+		"llm": `+profileGetLLM("0.2")+`
 	}`, string(data))
 
 	var again fullstory.Profile
@@ -166,20 +153,7 @@ func TestProfilesUpdateSendsTheWholeProfile(t *testing.T) {
 		"context": {"exclude": ["org"], "exclude_location": true},
 		"events": {"include_types": ["Added to Cart"], "exclude_types": ["console-error", "network-error"], "include_descriptions": true, "trim_to_last_n_selectors": 3},
 		"cache": {"enable_event_cache": false},
-		"llm": {
-			"pre_prompt": "You are a support assistant. The following is a log of user session events. Please analyze carefully.",
-			"post_prompt": "Summarize the user's primary goal, any issues encountered (errors, rage clicks), the user's final action, and suggest a possible reason for any friction encountered. If the user visited help pages, list them.",
-			"temperature": 0,
-			"response_schema": {
-				"type": "OBJECT",
-				"properties": {
-					"primary_goal": {"type": "STRING", "description": "What the user came to do"},
-					"issues_encountered": {"type": "ARRAY", "items": {"type": "STRING"}},
-					"help_pages_visited": {"type": "ARRAY", "items": {"type": "STRING"}, "nullable": true}
-				},
-				"required": ["primary_goal", "issues_encountered"]
-			}
-		}
+		"llm": `+profileGetLLM("0")+`
 	}`, string(r.Body))
 }
 
@@ -416,4 +390,23 @@ func TestProfileMarshalJSONLeavesHTMLToTheEncoder(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, enc.Encode(page))
 	assert.Contains(t, buf.String(), `<b>hi</b>`)
+}
+
+// profileGetLLM is the llm object of testdata/profile_get.json, as the
+// client sends it back, with temperature.
+func profileGetLLM(temperature string) string {
+	return `{
+		"pre_prompt": "You are a support assistant. The following is a log of user session events. Please analyze carefully.",
+		"post_prompt": "Summarize the user's primary goal, any issues encountered (errors, rage clicks), the user's final action, and suggest a possible reason for any friction encountered. If the user visited help pages, list them.",
+		"temperature": ` + temperature + `,
+		"response_schema": {
+			"type": "OBJECT",
+			"properties": {
+				"primary_goal": {"type": "STRING", "description": "What the user came to do"},
+				"issues_encountered": {"type": "ARRAY", "items": {"type": "STRING"}},
+				"help_pages_visited": {"type": "ARRAY", "items": {"type": "STRING"}, "nullable": true}
+			},
+			"required": ["primary_goal", "issues_encountered"]
+		}
+	}`
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	fullstory "github.com/summarykit/fullstory-go"
 )
 

@@ -320,25 +320,22 @@ func wireError(status int, code, message string) wireReply {
 	return wireJSON(status, `{"code":"`+code+`","message":"`+message+`"}`)
 }
 
+// wireStatusErrors are realistic {code, message} error bodies by status.
+var wireStatusErrors = map[int][2]string{
+	http.StatusBadRequest:          {"required_field", "the request is missing a required field"},
+	http.StatusUnauthorized:        {"unauthorized", "the API key is not valid"},
+	http.StatusForbidden:           {"forbidden", "the API key lacks the permission for this operation"},
+	http.StatusNotFound:            {"resource_not_found", "the resource was not found"},
+	http.StatusConflict:            {"conflict", "the resource changed meanwhile"},
+	http.StatusUnprocessableEntity: {"invalid_argument", "the configuration is not valid"},
+	http.StatusTooManyRequests:     {"too_many_requests", "rate limit exceeded"},
+	http.StatusInternalServerError: {"server_error", "internal error"},
+}
+
 // wireStatusError is a reply with a realistic error body for status.
 func wireStatusError(status int) wireReply {
-	switch status {
-	case http.StatusBadRequest:
-		return wireError(status, "required_field", "the request is missing a required field")
-	case http.StatusUnauthorized:
-		return wireError(status, "unauthorized", "the API key is not valid")
-	case http.StatusForbidden:
-		return wireError(status, "forbidden", "the API key lacks the permission for this operation")
-	case http.StatusNotFound:
-		return wireError(status, "resource_not_found", "the resource was not found")
-	case http.StatusConflict:
-		return wireError(status, "conflict", "the resource changed meanwhile")
-	case http.StatusUnprocessableEntity:
-		return wireError(status, "invalid_argument", "the configuration is not valid")
-	case http.StatusTooManyRequests:
-		return wireError(status, "too_many_requests", "rate limit exceeded")
-	case http.StatusInternalServerError:
-		return wireError(status, "server_error", "internal error")
+	if e, ok := wireStatusErrors[status]; ok {
+		return wireError(status, e[0], e[1])
 	}
 	return wireError(status, "unavailable", "the service is temporarily unavailable")
 }

@@ -398,7 +398,7 @@ func faultCases() []faultCase {
 		{
 			name: "context deadline while waiting for headers",
 			setup: func(run *faultRun) {
-				run.ctx, run.cancel = context.WithTimeout(run.ctx, timeScale*250*time.Millisecond)
+				run.deadline = timeScale * 250 * time.Millisecond
 				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) { <-r.Context().Done() })
 			},
 			fail:  failDone,
@@ -513,7 +513,7 @@ func faultCases() []faultCase {
 		{
 			name: "429 with Retry-After: 30 beyond the context deadline",
 			setup: func(run *faultRun) {
-				run.ctx, run.cancel = context.WithTimeout(run.ctx, 5*time.Second)
+				run.deadline = 5 * time.Second
 				run.serveError(false, 429, "rate_limited", "too many requests", fixed("30"))
 			},
 			fail: http.StatusTooManyRequests, once: "Retry-After is beyond the deadline",

@@ -59,6 +59,8 @@ type faultRun struct {
 	srv    *wireServer
 	other  *wireServer // a second host, for redirects
 	dials  bool        // srv counts dials (its port refuses them), not requests
+	// deadline, if set, bounds the call's context from when the call starts.
+	deadline time.Duration
 }
 
 // faultAPI checks an *APIError with the status, sentinel and Attempts.
@@ -159,6 +161,10 @@ func faultTry(t *testing.T, fc faultCase, op testOp, reused bool) (*faultRun, *f
 			out.firstReuse = info.Reused
 		}
 	}}
+	if run.deadline > 0 {
+		run.ctx, run.cancel = context.WithTimeout(run.ctx, run.deadline)
+		t.Cleanup(run.cancel)
+	}
 	out.err = op.call(httptrace.WithClientTrace(run.ctx, trace), c)
 	out.received = run.srv.hits()
 	if run.dials {

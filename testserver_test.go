@@ -238,11 +238,16 @@ func newRefusedServer(t *testing.T) (*wireServer, fullstory.Option) {
 	return ws, fullstory.WithHTTPClient(&http.Client{Transport: tr})
 }
 
-// closedListenerURL returns the URL of a port on 127.0.0.1 that was just
-// closed, so connecting to it is refused.
+// closedListenerURL returns the URL of a port that was just closed, so
+// connecting to it is refused. The port is on 127.0.0.2 where it can be,
+// since every test server listens on 127.0.0.1: a parallel test that starts
+// a server cannot be given the port meanwhile.
 func closedListenerURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil { // no 127.0.0.2 here
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())

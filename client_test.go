@@ -13,6 +13,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// The Client (client.go): the key, the base URL by key, region and option,
+// the User-Agent, and a printed Client that hides the key.
+
 func TestNewClientKeyValidation(t *testing.T) {
 	for name, key := range map[string]string{
 		"empty":            "",

@@ -14,6 +14,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// What users read of a failure (errors.go): *APIError's fields and text,
+// and which sentinel each status matches.
+
 func TestAPIErrorFields(t *testing.T) {
 	body := `{"code":"too_many_requests","message":"slow down"}`
 	ws := newTestServer(t, wireReplies(

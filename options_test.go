@@ -15,6 +15,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// The options (options.go): which values NewClient and a call refuse, and
+// WithHTTPClient leaving the caller's client alone.
+
 func TestNewClientOptionValidation(t *testing.T) {
 	for name, opt := range map[string]fullstory.Option{
 		"http to a remote host":            fullstory.WithBaseURL("http://api.fullstory.com"),

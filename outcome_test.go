@@ -13,6 +13,10 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// How a response becomes an error (outcome.go): the API's error bodies and
+// the ones proxies send, the bounded body an *APIError keeps, and unusable
+// success responses.
+
 func TestAPIErrorKeepsAtMost64KiBOfTheBody(t *testing.T) {
 	big := `{"code":"required_field","message":"` + strings.Repeat("x", 100<<10) + `"}`
 	ws := newTestServer(t, wireReplies(wireJSON(http.StatusBadRequest, big)))

@@ -14,6 +14,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// The profile settings (profileconfig.go): how they are encoded, copied and
+// validated before anything is sent.
+
 func TestProfilesCreateSendsSetPointersEvenWhenFalseOrZero(t *testing.T) {
 	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p-zero"}`)))
 	c := wireClient(t, ws)

@@ -15,6 +15,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
+// The one request path (request.go): the headers every request carries,
+// the body replayed byte for byte, and nothing sent for a done context.
+
 func TestRequestHeaders(t *testing.T) {
 	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p1"}`)))
 	c := wireClient(t, ws, fullstory.WithUserAgent("support-console/1.2"), fullstory.WithIntegrationSource("zendesk-app"))

@@ -125,11 +125,7 @@ func faultCases() []faultCase {
 		{
 			name: "reset before the response (hijack, then close)",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					if c, _ := faultHijack(run.t, w); c != nil {
-						faultReset(c)
-					}
-				})
+				run.serveCut("", faultReset)
 			},
 			fail:  failLost,
 			check: faultBroken,
@@ -153,15 +149,7 @@ func faultCases() []faultCase {
 		{
 			name: "reset mid-body (chunked, connection cut)",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					c, rw := faultHijack(run.t, w)
-					if c == nil {
-						return
-					}
-					fmt.Fprintf(rw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(faultPartialJSON), faultPartialJSON)
-					rw.Flush()
-					faultReset(c)
-				})
+				run.serveCut(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(faultPartialJSON), faultPartialJSON), faultReset)
 			},
 			fail:  failLost,
 			check: faultBroken,
@@ -169,91 +157,23 @@ func faultCases() []faultCase {
 		{
 			name: "body truncated mid-JSON (Content-Length larger than sent)",
 			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					c, rw := faultHijack(run.t, w)
-					if c == nil {
-						return
-					}
-					fmt.Fprintf(rw, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(okBody), faultPartialJSON)
-					rw.Flush()
-					c.Close()
-				})
+				run.serveCut(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(okBody), faultPartialJSON), net.Conn.Close)
 			},
 			fail:  failLost,
 			check: faultTransport(io.ErrUnexpectedEOF),
 		},
-		{
-			name: "200 with a non-JSON body",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Content-Type", "text/html")
-					io.WriteString(w, "<html><body><h1>Welcome to nginx!</h1>"+run.taint(r)+"</body></html>")
-				})
-			},
-			fail:     http.StatusOK,
-			noBodyOK: true,
-			check:    faultInvalid,
-		},
-		{
-			name: "200 with JSON of the wrong types",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Content-Type", "application/json")
-					fmt.Fprintf(w, `{"id":4242,"name":[%q],"profiles":"none","sessions":42,"events":{},"context_data":[],"summary":7,"response_schema":%q}`, run.taint(r), run.taint(r))
-				})
-			},
-			fail:     http.StatusOK,
-			noBodyOK: true,
-			check:    faultInvalid,
-		},
-		{
-			name: "200 with an empty body",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Content-Type", "application/json")
-				})
-			},
-			fail:     http.StatusOK,
-			noBodyOK: true,
-			check:    faultInvalid,
-		},
-		{
-			name: "200 with a JSON null",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					w.Header().Set("Content-Type", "application/json")
-					io.WriteString(w, "null\n")
-				})
-			},
-			fail:     http.StatusOK,
-			noBodyOK: true,
-			check:    faultInvalid,
-		},
-		{
-			name: "502 HTML page from a proxy",
-			setup: func(run *faultRun) {
-				// A proxy's 5xx means the request never reached the API.
-				run.serveProxyPage(502)
-			},
-			fail:  http.StatusBadGateway,
-			check: faultAPI(502, fullstory.ErrServer, faultMessage("502 Bad Gateway")),
-		},
-		{
-			name: "503 HTML page from a proxy",
-			setup: func(run *faultRun) {
-				run.serveProxyPage(503)
-			},
-			fail:  http.StatusServiceUnavailable,
-			check: faultAPI(503, fullstory.ErrServer, faultMessage("503 Service Unavailable")),
-		},
-		{
-			name: "504 HTML page from a proxy",
-			setup: func(run *faultRun) {
-				run.serveProxyPage(504)
-			},
-			fail:  http.StatusGatewayTimeout,
-			check: faultAPI(504, fullstory.ErrServer, faultMessage("504 Gateway Timeout")),
-		},
+		junk200("200 with a non-JSON body", "text/html", func(run *faultRun, r *http.Request) string {
+			return "<html><body><h1>Welcome to nginx!</h1>" + run.taint(r) + "</body></html>"
+		}),
+		junk200("200 with JSON of the wrong types", "application/json", func(run *faultRun, r *http.Request) string {
+			return fmt.Sprintf(`{"id":4242,"name":[%q],"profiles":"none","sessions":42,"events":{},"context_data":[],"summary":7,"response_schema":%q}`, run.taint(r), run.taint(r))
+		}),
+		junk200("200 with an empty body", "application/json", func(*faultRun, *http.Request) string { return "" }),
+		junk200("200 with a JSON null", "application/json", func(*faultRun, *http.Request) string { return "null\n" }),
+		// A proxy's 5xx means the request never reached the API.
+		proxyPageRow("502 HTML page from a proxy", 502, fullstory.ErrServer),
+		proxyPageRow("503 HTML page from a proxy", 503, fullstory.ErrServer),
+		proxyPageRow("504 HTML page from a proxy", 504, fullstory.ErrServer),
 		{
 			name: "500 with {code, message}",
 			setup: func(run *faultRun) {
@@ -289,36 +209,9 @@ func faultCases() []faultCase {
 			fail:  http.StatusBadRequest,
 			check: faultAPI(400, fullstory.ErrBadRequest),
 		},
-		{
-			name: "401 HTML page",
-			setup: func(run *faultRun) {
-				run.serveProxyPage(401)
-			},
-			fail:  http.StatusUnauthorized,
-			check: faultAPI(401, fullstory.ErrUnauthorized, faultMessage("401 Unauthorized")),
-		},
-		{
-			name: "200 body over 32 MiB (chunked)",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					faultStream(w, 40<<20, false)
-				})
-			},
-			fail:  http.StatusOK,
-			check: faultTooLarge,
-			heavy: true,
-		},
-		{
-			name: "200 Content-Length over 32 MiB",
-			setup: func(run *faultRun) {
-				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
-					faultStream(w, 40<<20, true)
-				})
-			},
-			fail:  http.StatusOK,
-			check: faultTooLarge,
-			heavy: true,
-		},
+		proxyPageRow("401 HTML page", 401, fullstory.ErrUnauthorized),
+		oversizedRow("200 body over 32 MiB (chunked)", false),
+		oversizedRow("200 Content-Length over 32 MiB", true),
 		{
 			name: "headers never arrive (per-attempt timeout)",
 			setup: func(run *faultRun) {
@@ -530,5 +423,49 @@ func faultCases() []faultCase {
 			fail: http.StatusServiceUnavailable, once: "Retry-After is over the cap",
 			check: faultAPI(503, fullstory.ErrServer, faultRetryAfter(120*time.Second)),
 		},
+	}
+}
+
+// junk200 is a row whose server acts on each request and answers 200 with
+// a body of contentType that no operation can use.
+func junk200(name, contentType string, body func(run *faultRun, r *http.Request) string) faultCase {
+	return faultCase{
+		name: name,
+		setup: func(run *faultRun) {
+			run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
+				w.Header().Set("Content-Type", contentType)
+				io.WriteString(w, body(run, r))
+			})
+		},
+		fail:     http.StatusOK,
+		noBodyOK: true,
+		check:    faultInvalid,
+	}
+}
+
+// proxyPageRow is a row whose server answers status with a proxy's HTML
+// page: the message is the page's title.
+func proxyPageRow(name string, status int, sentinel error) faultCase {
+	return faultCase{
+		name:  name,
+		setup: func(run *faultRun) { run.serveProxyPage(status) },
+		fail:  status,
+		check: faultAPI(status, sentinel, faultMessage(fmt.Sprintf("%d %s", status, http.StatusText(status)))),
+	}
+}
+
+// oversizedRow is a heavy row whose server acts on each request and
+// streams a 40 MiB body, announcing its length when withLength.
+func oversizedRow(name string, withLength bool) faultCase {
+	return faultCase{
+		name: name,
+		setup: func(run *faultRun) {
+			run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
+				faultStream(w, 40<<20, withLength)
+			})
+		},
+		fail:  http.StatusOK,
+		check: faultTooLarge,
+		heavy: true,
 	}
 }

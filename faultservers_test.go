@@ -90,6 +90,20 @@ func (run *faultRun) serveProxyPage(status int) {
 	run.srv = newRecordingServer(run.t, false, func(w http.ResponseWriter, r *http.Request, _ int64) { run.proxyPage(w, r, status) })
 }
 
+// serveCut starts run.srv, which acts on each request, then writes raw (the
+// start of a response, or nothing) on the connection and ends it with end.
+func (run *faultRun) serveCut(raw string, end func(net.Conn) error) {
+	run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
+		c, rw := faultHijack(run.t, w)
+		if c == nil {
+			return
+		}
+		io.WriteString(rw, raw)
+		rw.Flush()
+		end(c)
+	})
+}
+
 // faultOK answers r with a success body the operation can decode.
 func faultOK(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
@@ -121,11 +135,11 @@ func faultHijack(t *testing.T, w http.ResponseWriter) (net.Conn, *bufio.ReadWrit
 }
 
 // faultReset closes c so that the peer sees a reset, not an orderly close.
-func faultReset(c net.Conn) {
+func faultReset(c net.Conn) error {
 	if tc, ok := c.(*net.TCPConn); ok {
 		tc.SetLinger(0)
 	}
-	c.Close()
+	return c.Close()
 }
 
 // faultCancelAfterHeaders cancels the call once an attempt (other than a

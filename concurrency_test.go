@@ -202,6 +202,7 @@ func concurrencyCall(ctx context.Context, c *fullstory.Client, i int) error {
 // succeed with its own result and its own options on the wire. The flaky
 // variant answers every first attempt 429, so that retries interleave too.
 func TestConcurrencyOneClient(t *testing.T) {
+	t.Parallel()
 	for _, flaky := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flaky=%v", flaky), func(t *testing.T) {
 			s := &concurrencyServer{t: t, flaky: flaky, tried: map[string]bool{}}

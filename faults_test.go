@@ -233,7 +233,7 @@ func TestFaultMatrix(t *testing.T) {
 			})
 		}
 	})
-	t.Logf("fault matrix: %d faults x %d operations x %d connection variants = %d calls, %d failed as expected; "+
+	t.Logf("fault matrix: %d faults x %d operations on %d connection variants (less connection refused when reused, and heavy rows on one operation per class when reused) = %d calls, %d failed as expected; "+
 		"%d requests received by the servers, %d acted on; %d re-sent before anything was acted on; keyed writes re-sent %d times with the same key and body; duplicates found: %d",
 		len(rows), len(testOps()), len(faultVariants), tot.calls, tot.failed, tot.received, tot.applied, tot.safeRetries, tot.keyedRetries, tot.duplicates)
 	t.Logf("fault matrix secrecy: %d errors and %d debug log lines checked for the key, email and uid; leaks found: %d", tot.errs, tot.logLines, tot.leaks)

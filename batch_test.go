@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,7 +24,7 @@ import (
 // for release (or for the request to end). It tracks how many summaries run
 // at once.
 type batchServer struct {
-	*httptest.Server
+	*wireServer
 	requests   atomic.Int64
 	inFlight   atomic.Int64
 	maxFlight  atomic.Int64
@@ -36,8 +35,8 @@ type batchServer struct {
 }
 
 // newBatchServer starts a batchServer. When the test ends it releases the
-// blocked requests before it closes the server, whose Close waits for every
-// handler: a client that fails to cancel makes the test fail, not hang.
+// blocked requests before the server closes (its Close waits for every
+// handler): a client that fails to cancel makes the test fail, not hang.
 func newBatchServer(t *testing.T, blocking bool) *batchServer {
 	t.Helper()
 	bs := &batchServer{unblock: make(chan struct{})}
@@ -45,7 +44,7 @@ func newBatchServer(t *testing.T, blocking bool) *batchServer {
 	if blocking {
 		release = bs.unblock
 	}
-	bs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	bs.wireServer = newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		bs.requests.Add(1)
 		n := bs.inFlight.Add(1)
 		defer bs.inFlight.Add(-1)
@@ -70,8 +69,7 @@ func newBatchServer(t *testing.T, blocking bool) *batchServer {
 			}
 		}
 		fmt.Fprintf(w, `{"summary":"summary of %s"}`, id)
-	}))
-	t.Cleanup(bs.Close)
+	})
 	t.Cleanup(bs.release) // runs first: cleanups run last in, first out
 	return bs
 }

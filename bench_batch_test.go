@@ -3,7 +3,6 @@ package fullstory_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,12 +41,10 @@ func BenchmarkSummarizeEachRateLimited(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			fake := fullstorytest.NewUnstartedServer(fullstorytest.WithThrottle(rate, 10), fullstorytest.WithRequestLog(0))
-			var requests, n429 atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
+			var n429 atomic.Int64
+			srv := newCountingServer(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				fake.Handler().ServeHTTP(statusCounter{w, &n429}, r)
 			}))
-			defer srv.Close()
 			opts := append([]fullstory.Option{fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, tc.opts...)
 			c, err := fullstory.NewClient(fake.APIKey, opts...)
 			if err != nil {
@@ -68,7 +65,7 @@ func BenchmarkSummarizeEachRateLimited(b *testing.B) {
 			b.StopTimer()
 			floor := time.Duration(float64(b.N) / rate * float64(time.Second))
 			b.ReportMetric(wall.Seconds()/floor.Seconds(), "x-floor")
-			b.ReportMetric(100*float64(n429.Load())/float64(requests.Load()), "%429")
+			b.ReportMetric(100*float64(n429.Load())/float64(srv.served.Load()), "%429")
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"testing"
@@ -28,9 +27,9 @@ const (
 	benchCreated  = `{"id":"5371ea1b-625c-4773-b038-0dacb0b4d08a"}`
 )
 
-func newBenchServer(b *testing.B) *httptest.Server {
+func newBenchServer(b *testing.B) *wireServer {
 	b.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return newCountingServer(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case r.Method == http.MethodPost:
@@ -42,8 +41,6 @@ func newBenchServer(b *testing.B) *httptest.Server {
 			io.WriteString(w, benchSummary)
 		}
 	}))
-	b.Cleanup(srv.Close)
-	return srv
 }
 
 // baseline is the hand-written client: the same headers, a tuned transport,
@@ -55,7 +52,7 @@ type baseline struct {
 	base string
 }
 
-func newBaseline(srv *httptest.Server) *baseline {
+func newBaseline(srv *wireServer) *baseline {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
 	return &baseline{hc: &http.Client{Transport: tr}, base: srv.URL}

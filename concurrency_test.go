@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,12 +202,12 @@ func concurrencyCall(ctx context.Context, c *fullstory.Client, i int) error {
 // succeed with its own result and its own options on the wire. The flaky
 // variant answers every first attempt 429, so that retries interleave too.
 func TestConcurrencyOneClient(t *testing.T) {
+	t.Parallel()
 	for _, flaky := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flaky=%v", flaky), func(t *testing.T) {
 			s := &concurrencyServer{t: t, flaky: flaky, tried: map[string]bool{}}
-			srv := httptest.NewServer(s.handler())
-			defer srv.Close()
-			c, err := fullstory.NewClient(faultKey, fullstory.WithBaseURL(srv.URL),
+			srv := newTestServer(t, s.handler().ServeHTTP)
+			c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(srv.URL),
 				fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond), fullstory.WithMaxRetries(1))
 			require.NoError(t, err)
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,9 +241,8 @@ func FuzzErrorBody(f *testing.F) {
 		f.Add(s.status, []byte(s.body), s.retryAfter)
 	}
 	var srv fzErrorServer
-	ts := httptest.NewServer(&srv)
-	f.Cleanup(ts.Close)
-	c, err := fullstory.NewClient(faultKey, fullstory.WithBaseURL(ts.URL), fullstory.WithMaxRetries(0), fullstory.WithMaxRetryAfter(0))
+	ts := newCountingServer(f, &srv)
+	c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(ts.URL), fullstory.WithMaxRetries(0), fullstory.WithMaxRetryAfter(0))
 	if err != nil {
 		f.Fatal(err)
 	}

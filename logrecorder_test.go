@@ -37,6 +37,7 @@ type logSink struct {
 	mu       sync.Mutex
 	recs     []logRecord
 	watchers []logWatcher
+	onRetry  context.CancelFunc // called at each retry record
 }
 
 // logWatcher is a channel to close once a record matching match arrives.
@@ -45,7 +46,8 @@ type logWatcher struct {
 	ch    chan struct{}
 }
 
-// logRecorder is a slog.Handler that keeps every record, at every level.
+// logRecorder is a slog.Handler that keeps every record, at every level:
+// the one recorder of the logging, retry, secrecy and fault tests.
 type logRecorder struct {
 	sink   *logSink
 	attrs  []slog.Attr // from WithAttrs, already prefixed by their group
@@ -78,6 +80,9 @@ func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
 		kept = append(kept, w)
 	}
 	s.watchers = kept
+	if s.onRetry != nil && isRetryRecord(rec) {
+		s.onRetry()
+	}
 	return nil
 }
 
@@ -115,6 +120,41 @@ func (h *logRecorder) WithGroup(name string) slog.Handler {
 	out := *h
 	out.prefix += name + "."
 	return &out
+}
+
+// cancelOnRetry makes h call cancel whenever the client logs that it will
+// retry, which it does just before its backoff wait; it returns h.
+func (h *logRecorder) cancelOnRetry(cancel context.CancelFunc) *logRecorder {
+	h.sink.mu.Lock()
+	defer h.sink.mu.Unlock()
+	h.sink.onRetry = cancel
+	return h
+}
+
+// isRetryRecord matches the Info record that announces a retry.
+func isRetryRecord(r logRecord) bool {
+	return r.Level == slog.LevelInfo && r.Msg == "fullstory: retrying"
+}
+
+// retries is how many retries the client announced.
+func (h *logRecorder) retries() int {
+	n := 0
+	for _, r := range h.records() {
+		if isRetryRecord(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// text renders every record, one a line.
+func (h *logRecorder) text() string {
+	var b strings.Builder
+	for _, r := range h.records() {
+		b.WriteString(r.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // logger returns a logger that writes to h.

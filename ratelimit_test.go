@@ -3,9 +3,7 @@ package fullstory_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,12 +21,13 @@ import (
 // anything that arrives during its pause, sees exactly one 429. A short one
 // holds back only its own call (TestAShortRetryAfterDoesNotFreezeTheClient).
 func TestALongRetryAfterPausesTheWholeClient(t *testing.T) {
+	t.Parallel()
 	var (
 		mu        sync.Mutex
 		limitedTo time.Time
 		n429, n   atomic.Int64
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		mu.Lock()
 		defer mu.Unlock()
@@ -42,8 +41,7 @@ func TestALongRetryAfterPausesTheWholeClient(t *testing.T) {
 			return
 		}
 		fmt.Fprint(w, `{"sessions":[]}`)
-	}))
-	defer srv.Close()
+	})
 	logs := newLogRecorder()
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond),
 		fullstory.WithLogger(logs.logger()))
@@ -88,7 +86,7 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 		last     = time.Now()
 		n429, ok atomic.Int64
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		now := time.Now()
 		tokens = min(burst, tokens+now.Sub(last).Seconds()*serverRate)
@@ -106,8 +104,7 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 		}
 		ok.Add(1)
 		fmt.Fprint(w, `{"summary":"ok"}`)
-	}))
-	defer srv.Close()
+	})
 
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRateLimit(20, 1),
 		fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
@@ -136,17 +133,10 @@ func TestWithRateLimitPacesEveryCall(t *testing.T) {
 // same. Once the pool holds N, none opens again.
 func TestConcurrentCallersReuseConnections(t *testing.T) {
 	const callers, calls = 16, 40
-	var newConns atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"sessions":[]}`)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			newConns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	})
+	newConns := &srv.conns
 	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 

@@ -3,8 +3,6 @@ package fullstory_test
 import (
 	"fmt"
 	"net/http"
-	"reflect"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,45 +88,4 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 	assert.Equal(t, http.StatusTemporaryRedirect, ae.StatusCode)
 	assert.Equal(t, 1, ws.hits())
 	assert.Equal(t, 0, other.hits(), "the request, and its key, went to another host")
-}
-
-// WithHTTPClient sends through the caller's client but never changes it,
-// and the caller's CheckRedirect still has its say on same-host redirects.
-func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
-	ws := redirectServer(t, http.StatusTemporaryRedirect)
-	ac := newAttemptCounter(t)
-	var checked atomic.Int64
-	checkRedirect := func(*http.Request, []*http.Request) error {
-		checked.Add(1)
-		return nil
-	}
-	hc := &http.Client{Transport: ac, Timeout: 7 * time.Second, CheckRedirect: checkRedirect}
-	plain := &http.Client{Transport: ac, Timeout: 9 * time.Second}
-	ctx := boundedContext(t, 5*time.Second)
-
-	c := wireClient(t, ws, fullstory.WithHTTPClient(hc))
-	_, err := c.Profiles.Create(ctx, supportAssistant())
-	require.NoError(t, err, "a 307 through the caller's client")
-	_, err = c.Profiles.Create(ctx, supportAssistant(), fullstory.WithHTTPClient(plain))
-	require.NoError(t, err, "a 307 through a per-call client")
-
-	see := redirectServer(t, http.StatusSeeOther)
-	c2 := wireClient(t, see, fullstory.WithHTTPClient(plain))
-	_, err = c2.Profiles.Create(ctx, supportAssistant())
-	assert.Equal(t, http.StatusSeeOther, requireAPIError(t, err).StatusCode, "a 303 through the caller's client")
-
-	assert.Equal(t, 5, ac.attempts(), "the requests did not go through the caller's transport")
-	assert.Equal(t, 4, ws.hits())
-	assert.EqualValues(t, 1, checked.Load(), "the caller's CheckRedirect was not asked about the same-host redirect")
-
-	assert.Same(t, ac, hc.Transport, "the caller's Transport was replaced")
-	assert.Equal(t, 7*time.Second, hc.Timeout)
-	require.NotNil(t, hc.CheckRedirect)
-	assert.Equal(t, reflect.ValueOf(checkRedirect).Pointer(), reflect.ValueOf(hc.CheckRedirect).Pointer(), "the caller's CheckRedirect was replaced")
-	assert.Nil(t, hc.Jar)
-
-	assert.Same(t, ac, plain.Transport, "the caller's Transport was replaced")
-	assert.Equal(t, 9*time.Second, plain.Timeout)
-	assert.Nil(t, plain.CheckRedirect, "the caller's client got a CheckRedirect")
-	assert.Nil(t, plain.Jar)
 }

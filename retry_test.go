@@ -2,11 +2,9 @@ package fullstory_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,40 +21,17 @@ var wireRetryStatuses = []int{
 	http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
 }
 
-// wireRetryVariants is every method, plus the writes again with an
-// idempotency key, which retries them like reads.
-type wireRetryVariant struct {
-	wireOp
-	opts []fullstory.Option
-}
-
-func wireRetryVariants() []wireRetryVariant {
-	var out []wireRetryVariant
-	for _, op := range wireOps() {
-		out = append(out, wireRetryVariant{wireOp: op})
-		if op.class == "write" {
-			keyed := op
-			keyed.name += " with an idempotency key"
-			keyed.class = "read"
-			out = append(out, wireRetryVariant{wireOp: keyed, opts: []fullstory.Option{fullstory.WithIdempotencyKey("0b9d6a5c-2f1e-4c3b-8a7d-6e5f4c3b2a10")}})
-		}
-	}
-	return out
-}
-
 func TestRetryMatrixWhenEveryAttemptFails(t *testing.T) {
 	const maxRetries = 2
-	for _, v := range wireRetryVariants() {
+	for _, op := range testOps() {
 		for _, status := range wireRetryStatuses {
-			t.Run(fmt.Sprintf("%s/%d", v.name, status), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%d", op.name, status), func(t *testing.T) {
+				t.Parallel()
 				ws := newTestServer(t, wireReplies(wireStatusError(status)))
 				c := wireClient(t, ws, fullstory.WithMaxRetries(maxRetries))
 
-				err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
-				want := 1
-				if wireRetried(v.class, status) {
-					want = maxRetries + 1
-				}
+				err := op.call(boundedContext(t, 5*time.Second), c)
+				want := op.attempts(maxRetries, retried(op.class, status))
 				ae := requireAPIError(t, err)
 				assert.Equal(t, status, ae.StatusCode)
 				assert.Equal(t, want, ae.Attempts)
@@ -69,16 +44,17 @@ func TestRetryMatrixWhenEveryAttemptFails(t *testing.T) {
 }
 
 func TestRetryMatrixRecovers(t *testing.T) {
-	for _, v := range wireRetryVariants() {
+	for _, op := range testOps() {
 		for _, status := range wireRetryStatuses {
-			if !wireRetried(v.class, status) {
-				continue
+			if !retried(op.class, status) || op.zeroRetries {
+				continue // recovering takes two retries
 			}
-			t.Run(fmt.Sprintf("%s/%d", v.name, status), func(t *testing.T) {
-				ws := newTestServer(t, wireReplies(wireStatusError(status), wireStatusError(status), wireJSON(http.StatusOK, v.okBody)))
+			t.Run(fmt.Sprintf("%s/%d", op.name, status), func(t *testing.T) {
+				t.Parallel()
+				ws := newTestServer(t, wireReplies(wireStatusError(status), wireStatusError(status), wireJSON(http.StatusOK, op.okBody)))
 				c := wireClient(t, ws)
 
-				require.NoError(t, v.call(boundedContext(t, 5*time.Second), c, v.opts...))
+				require.NoError(t, op.call(boundedContext(t, 5*time.Second), c))
 				reqs := ws.requests()
 				require.Len(t, reqs, 3)
 				for i, r := range reqs[1:] {
@@ -94,34 +70,34 @@ func TestRetryMatrixRecovers(t *testing.T) {
 }
 
 func TestRetryOnConnectionRefused(t *testing.T) {
-	for _, v := range wireRetryVariants() {
-		t.Run(v.name, func(t *testing.T) {
+	for _, op := range testOps() {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
 			ac := newAttemptCounter(t)
 			c := wireClientAt(t, closedListenerURL(t), fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2))
 
-			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
+			err := op.call(boundedContext(t, 5*time.Second), c)
 			require.Error(t, err)
 			_, isAPI := errorsAsAPI(err)
 			assert.False(t, isAPI)
-			assert.Equal(t, 3, ac.attempts(), "a refused connection sent nothing, so every class retries it")
+			assert.Equal(t, op.attempts(2, retried(op.class, failRefused)), ac.attempts(), "a refused connection sent nothing, so every class retries it")
 			wireNoGivingUp(t, err)
 		})
 	}
 }
 
 func TestRetryOnPerAttemptTimeout(t *testing.T) {
-	for _, v := range wireRetryVariants() {
-		t.Run(v.name, func(t *testing.T) {
+	for _, op := range testOps() {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
 			ws := newBlockingServer(t)
 			ac := newAttemptCounter(t)
 			c := wireClient(t, ws, fullstory.WithHTTPClient(ac.client()), fullstory.WithMaxRetries(2), fullstory.WithTimeout(50*time.Millisecond))
 
-			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
+			err := op.call(boundedContext(t, 5*time.Second), c)
 			require.Error(t, err)
-			want := 1 // a summary may have spent an Activation; a write may have happened
-			if v.class == "read" {
-				want = 3
-			}
+			// A summary may have spent an Activation; a write may have happened.
+			want := op.attempts(2, retried(op.class, failTimeout))
 			assert.Equal(t, want, ac.attempts())
 			assert.LessOrEqual(t, ws.hits(), want)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
@@ -133,6 +109,7 @@ func TestRetryOnPerAttemptTimeout(t *testing.T) {
 }
 
 func TestRetryAfterSecondsIsHonoured(t *testing.T) {
+	t.Parallel()
 	ws := newTestServer(t, wireReplies(
 		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "1"}},
 		wireJSON(http.StatusOK, `{"summary":"done"}`),
@@ -194,15 +171,16 @@ func TestRetryAfterAsAnHTTPDate(t *testing.T) {
 }
 
 func TestRetryAfterAboveTheCapReturnsAtOnce(t *testing.T) {
-	for _, v := range wireRetryVariants() {
-		t.Run(v.name, func(t *testing.T) {
+	for _, op := range testOps() {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
 			ws := newTestServer(t, wireReplies(
 				wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"rate limit exceeded"}`, Header: map[string]string{"Retry-After": "2"}},
-				wireJSON(http.StatusOK, v.okBody),
+				wireJSON(http.StatusOK, op.okBody),
 			))
 			c := wireClient(t, ws, fullstory.WithMaxRetryAfter(time.Second))
 
-			err := v.call(boundedContext(t, 5*time.Second), c, v.opts...)
+			err := op.call(boundedContext(t, 5*time.Second), c)
 			ae := requireAPIError(t, err)
 			assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
 			assert.Equal(t, 2*time.Second, ae.RetryAfter)
@@ -222,14 +200,13 @@ func TestCancelDuringBackoffReturnsTheLastResponse(t *testing.T) {
 	))
 	ctx, cancel := context.WithCancel(boundedContext(t, 10*time.Second))
 	defer cancel()
-	var retries atomic.Int64
-	logger := slog.New(wireCancelOnRetry{cancel: cancel, seen: &retries})
-	c := wireClient(t, ws, fullstory.WithLogger(logger))
+	logs := newLogRecorder().cancelOnRetry(cancel)
+	c := wireClient(t, ws, fullstory.WithLogger(logs.logger()))
 
 	sum, err := c.Sessions.Summarize(ctx, quickStartSessionID, &fullstory.SummarizeRequest{Profile: "p1"})
 	require.Error(t, err)
 	assert.Nil(t, sum)
-	assert.Equal(t, int64(1), retries.Load(), "the client did not announce a retry")
+	assert.Equal(t, 1, logs.retries(), "the client did not announce a retry")
 	assert.ErrorIs(t, err, context.Canceled)
 	ae := requireAPIError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
@@ -268,36 +245,14 @@ func TestDeadlineShorterThanTheNextWait(t *testing.T) {
 	}
 }
 
-func TestRetriesSendTheSameBodyBytes(t *testing.T) {
-	ws := newTestServer(t, wireReplies(
-		wireStatusError(http.StatusTooManyRequests),
-		wireStatusError(http.StatusServiceUnavailable),
-		wireStatusError(http.StatusBadGateway),
-		wireFixtureReply(t, "summary_text.json"),
-	))
-	c := wireClient(t, ws, fullstory.WithMaxRetries(3))
-
-	_, err := c.Sessions.Summarize(boundedContext(t, 5*time.Second), quickStartSessionID, &fullstory.SummarizeRequest{
-		Profile:   "p1",
-		Overrides: &fullstory.ProfileConfig{LLM: &fullstory.LLMConfig{PrePrompt: "Be brief <3", Temperature: fullstory.Ptr(0.0)}},
-	})
-	require.NoError(t, err)
-	reqs := ws.requests()
-	require.Len(t, reqs, 4)
-	require.NotEmpty(t, reqs[0].Body)
-	for i, r := range reqs {
-		assert.Equal(t, string(reqs[0].Body), string(r.Body), "attempt %d", i+1)
-		assert.Equal(t, http.MethodPost, r.Method)
-	}
-}
-
 func TestMaxRetriesZeroMeansOneAttempt(t *testing.T) {
-	for _, v := range wireRetryVariants() {
-		t.Run(v.name, func(t *testing.T) {
-			ws := newTestServer(t, wireReplies(wireStatusError(http.StatusTooManyRequests), wireJSON(http.StatusOK, v.okBody)))
+	for _, op := range testOps() {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			ws := newTestServer(t, wireReplies(wireStatusError(http.StatusTooManyRequests), wireJSON(http.StatusOK, op.okBody)))
 			c := wireClient(t, ws, fullstory.WithMaxRetries(0))
 
-			ae := requireAPIError(t, v.call(boundedContext(t, 5*time.Second), c, v.opts...))
+			ae := requireAPIError(t, op.call(boundedContext(t, 5*time.Second), c))
 			assert.Equal(t, 1, ae.Attempts)
 			assert.Equal(t, 1, ws.hits())
 		})
@@ -325,16 +280,4 @@ func TestFinalFailureAfterTheDefaultRetries(t *testing.T) {
 	assert.ErrorIs(t, err, fullstory.ErrServer)
 	assert.Contains(t, err.Error(), "4 attempts")
 	wireNoGivingUp(t, err)
-}
-
-func TestCancelledContextSendsNothing(t *testing.T) {
-	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p1"}`)))
-	c := wireClient(t, ws)
-	ctx, cancel := context.WithCancel(boundedContext(t, 5*time.Second))
-	cancel()
-
-	_, err := c.Profiles.Get(ctx, "p1")
-	require.ErrorIs(t, err, context.Canceled)
-	assert.True(t, errors.Is(err, context.Canceled))
-	assert.Equal(t, 0, ws.hits())
 }

@@ -1,0 +1,140 @@
+package fullstory_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// How a response becomes an error (outcome.go): the API's error bodies and
+// the ones proxies send, the bounded body an *APIError keeps, and unusable
+// success responses.
+
+func TestAPIErrorKeepsAtMost64KiBOfTheBody(t *testing.T) {
+	big := `{"code":"required_field","message":"` + strings.Repeat("x", 100<<10) + `"}`
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusBadRequest, big)))
+	c := wireClient(t, ws)
+
+	_, err := c.Profiles.Get(context.Background(), "p1")
+	ae := requireAPIError(t, err)
+	assert.Len(t, ae.Body, 64<<10)
+	assert.True(t, bytes.Equal([]byte(big[:64<<10]), ae.Body))
+	assert.Less(t, len(err.Error()), 2048, "the message is a short sample, not the whole body")
+}
+
+func TestAPIErrorWithoutTheUsualJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, contentType, body string
+		status                  int
+		wantCode, wantMessage   string
+	}{
+		{
+			name: "an HTML proxy page", status: http.StatusBadGateway, contentType: "text/html",
+			body:        "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n",
+			wantMessage: "502 Bad Gateway",
+		},
+		{
+			name: "HTML without a title", status: http.StatusServiceUnavailable, contentType: "text/html",
+			body:        "<html><body><h1>Service Unavailable</h1>\n<p>Try again\tlater.</p></body></html>",
+			wantMessage: "Service Unavailable Try again later.",
+		},
+		{
+			name: "plain text", status: http.StatusGatewayTimeout, contentType: "text/plain",
+			body:        "upstream request timeout\n",
+			wantMessage: "upstream request timeout",
+		},
+		{name: "empty", status: http.StatusForbidden, contentType: "text/plain", body: ""},
+		{
+			name: "an error field", status: http.StatusBadRequest, contentType: "application/json",
+			body: `{"error":"limit must be positive"}`, wantMessage: "limit must be positive",
+		},
+		{
+			name: "a numeric code", status: http.StatusNotFound, contentType: "application/json",
+			body: `{"code":404,"message":"no such profile"}`, wantCode: "404", wantMessage: "no such profile",
+		},
+		{
+			name: "a multi-line message", status: http.StatusBadRequest, contentType: "application/json",
+			body: `{"code":"required_field","message":"line one\nline two"}`, wantCode: "required_field", wantMessage: "line one line two",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws := newTestServer(t, wireReplies(wireReply{Status: tc.status, Body: tc.body, Header: map[string]string{"Content-Type": tc.contentType}}))
+			c := wireClient(t, ws, fullstory.WithMaxRetries(0))
+
+			_, err := c.Profiles.Get(context.Background(), "p1")
+			ae := requireAPIError(t, err)
+			assert.Equal(t, tc.status, ae.StatusCode)
+			assert.Equal(t, tc.wantCode, ae.Code)
+			assert.Equal(t, tc.wantMessage, ae.Message)
+			assert.Equal(t, tc.body, string(ae.Body))
+			assert.NotContains(t, err.Error(), "<")
+			assert.NotContains(t, err.Error(), "\n")
+		})
+	}
+}
+
+func TestInvalidSuccessResponses(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reply wireReply
+		call  func(context.Context, *fullstory.Client) error
+	}{
+		{"Get: not JSON", wireReply{Status: http.StatusOK, Body: "<html>login</html>"}, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Get(ctx, "p1")
+			return err
+		}},
+		{"Get: wrong types", wireJSON(http.StatusOK, `{"id":5,"name":["x"]}`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Get(ctx, "p1")
+			return err
+		}},
+		{"Get: empty body", wireReply{Status: http.StatusOK}, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Get(ctx, "p1")
+			return err
+		}},
+		{"Get: null", wireJSON(http.StatusOK, `null`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Get(ctx, "p1")
+			return err
+		}},
+		{"List: wrong types", wireJSON(http.StatusOK, `{"profiles":{"id":"p1"}}`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.List(ctx, nil)
+			return err
+		}},
+		{"Create: not JSON", wireReply{Status: http.StatusOK, Body: "created"}, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Create(ctx, supportAssistant())
+			return err
+		}},
+		{"Sessions.List: wrong types", wireJSON(http.StatusOK, `{"sessions":[{"userId":true}]}`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"})
+			return err
+		}},
+		{"Events: wrong types", wireJSON(http.StatusOK, `{"events":"none"}`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.Events(ctx, quickStartSessionID)
+			return err
+		}},
+		{"Events: empty body", wireReply{Status: http.StatusOK}, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.Events(ctx, quickStartSessionID)
+			return err
+		}},
+		{"Context: truncated JSON", wireJSON(http.StatusOK, `{"context_data":{"pages":[`), func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.Context(ctx, quickStartSessionID, nil)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws := newTestServer(t, wireReplies(tc.reply))
+			c := wireClient(t, ws)
+			err := tc.call(context.Background(), c)
+			require.ErrorIs(t, err, fullstory.ErrInvalidResponse)
+			_, isAPI := errorsAsAPI(err)
+			assert.False(t, isAPI, "a 200 is not an APIError")
+			assert.Equal(t, 1, ws.hits())
+		})
+	}
+}

@@ -1,0 +1,248 @@
+package fullstory_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	fullstory "github.com/summarykit/fullstory-go"
+)
+
+// Secrecy at the one redacting exit (redact.go): the API key, and the email
+// and uid of a session list, are never in an error, a log line or the
+// printed client. The fault matrix (faults_test.go) checks the same on every
+// fault, at Debug level.
+
+func TestFailuresNeverShowTheKeyEmailOrUID(t *testing.T) {
+	list := &fullstory.ListSessionsOptions{Email: secretEmail, UID: secretUID, Limit: 5}
+	htmlEcho := "<html><head><title>Blocked " + secretEmail + "</title></head><body>uid=" + secretUID + "&key=" + secretKey + "</body></html>"
+
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, logs *logRecorder) (baseURL string, ctx context.Context, opts []fullstory.Option)
+	}{
+		{"400 echoing the email", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return newTestServer(t, wireReplies(echoSecrets(http.StatusBadRequest))).URL, context.Background(), nil
+		}},
+		{"404 echoing the email in the code", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			body := `{"code":"` + secretEmail + `","message":"unknown"}`
+			return newTestServer(t, wireReplies(wireJSON(http.StatusNotFound, body))).URL, context.Background(), nil
+		}},
+		{"500s until retries run out", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return newTestServer(t, wireReplies(echoSecrets(http.StatusInternalServerError))).URL, context.Background(), []fullstory.Option{fullstory.WithMaxRetries(2)}
+		}},
+		{"429 above the Retry-After cap", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			r := echoSecrets(http.StatusTooManyRequests)
+			r.Header["Retry-After"] = "3600"
+			return newTestServer(t, wireReplies(r)).URL, context.Background(), nil
+		}},
+		{"HTML error page echoing everything", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return newTestServer(t, wireReplies(wireReply{Status: http.StatusForbidden, Body: htmlEcho})).URL, context.Background(), nil
+		}},
+		{"non-JSON 200", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return newTestServer(t, wireReplies(wireReply{Status: http.StatusOK, Body: "ok " + secretEmail + " " + secretUID + " " + secretKey})).URL, context.Background(), nil
+		}},
+		{"200 of the wrong type", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			body := `{"sessions":[{"userId":"` + secretUID + `","createdTime":"` + secretEmail + `"}]}`
+			return newTestServer(t, wireReplies(wireJSON(http.StatusOK, body))).URL, context.Background(), nil
+		}},
+		{"connection refused", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return closedListenerURL(t), context.Background(), nil
+		}},
+		{"per-attempt timeout", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			return newBlockingServer(t).URL, context.Background(), []fullstory.Option{fullstory.WithTimeout(20 * time.Millisecond)}
+		}},
+		{"context deadline", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+			t.Cleanup(cancel)
+			return newBlockingServer(t).URL, ctx, nil
+		}},
+		{"cancelled before the call", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`))).URL, ctx, nil
+		}},
+		{"cancelled during the backoff", func(t *testing.T, logs *logRecorder) (string, context.Context, []fullstory.Option) {
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(cancel)
+			r := echoSecrets(http.StatusServiceUnavailable)
+			r.Header["Retry-After"] = "30"
+			logs.cancelOnRetry(cancel)
+			return newTestServer(t, wireReplies(r)).URL, ctx, nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			logs := newLogRecorder()
+			baseURL, ctx, opts := tc.setup(t, logs)
+			c := newTestClient(t, secretKey, baseURL, append([]fullstory.Option{fullstory.WithLogger(logs.logger())}, opts...)...)
+
+			sessions, err := c.Sessions.List(ctx, list)
+			require.Error(t, err)
+			assert.Nil(t, sessions)
+			assertNoSecrets(t, err.Error(), "the error")
+			assertNoSecrets(t, fmt.Sprintf("%+v", err), "the error with %+v")
+			if ae, ok := errorsAsAPI(err); ok {
+				assertNoSecrets(t, ae.Code, "APIError.Code")
+				assertNoSecrets(t, ae.Message, "APIError.Message")
+				assertNoSecrets(t, ae.Path, "APIError.Path")
+			}
+			assertNoSecrets(t, logs.text(), "the log")
+			assertNoSecrets(t, c.String(), "the client")
+		})
+	}
+}
+
+func TestValidationErrorsNeverShowTheSecrets(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{}`)))
+	c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(ws.URL))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: secretEmail + "\n", Limit: -1})
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "the error")
+	_, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: secretUID + "\x7f"})
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "the error")
+
+	for _, key := range []string{secretKey + " ", "Basic " + secretKey, secretKey + "\n"} {
+		_, err := fullstory.NewClient(key)
+		requireInvalidArgument(t, err)
+		assertNoSecrets(t, err.Error(), "the error")
+	}
+	_, err = fullstory.NewClient(secretKey, fullstory.WithBaseURL("http://"+secretUID+".example.com/"+secretEmail))
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "the error")
+
+	_, err = fullstory.NewClient(secretKey + " x")
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "NewClient error")
+	_, err = fullstory.NewClient(secretKey, fullstory.WithBaseURL("http://user:"+secretKey+"@127.0.0.1/?email="+secretEmail))
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "WithBaseURL error")
+	_, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{Email: secretEmail + "\n", UID: secretUID + "\x00"})
+	requireInvalidArgument(t, err)
+	assertNoSecrets(t, err.Error(), "Sessions.List validation error")
+	assert.Equal(t, 0, ws.hits())
+}
+
+func TestSecretsStillReachTheServer(t *testing.T) {
+	// The redaction is for errors and logs only: the request itself must
+	// carry the key and the query the caller asked for.
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	c, err := fullstory.NewClient(secretKey, fullstory.WithBaseURL(ws.URL))
+	require.NoError(t, err)
+
+	_, err = c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: secretEmail, UID: secretUID})
+	require.NoError(t, err)
+	r := ws.only(t)
+	assert.Equal(t, "Basic "+secretKey, r.Header.Get("Authorization"))
+	assert.Equal(t, "/sessions/v2?email=pii%40example.com&uid=uid-4242", r.RequestURI)
+	assert.False(t, strings.Contains(r.RequestURI, secretKey))
+}
+
+// TestSecrecyCutSamples puts the secrets where the client cuts an error body
+// to a short sample, so that a secret straddles the cut: no part of the key
+// long enough to matter may be left behind.
+func TestSecrecyCutSamples(t *testing.T) {
+	t.Parallel()
+	const minPart = 6 // "SECRET"; a shorter part says little about a key
+	bodies := map[string]func(pad int, secret string) (status int, contentType, body string){
+		"error message": func(pad int, secret string) (int, string, string) {
+			return 500, "application/json", fmt.Sprintf(`{"code":"internal","message":%q}`, strings.Repeat("x", pad)+secret)
+		},
+		"error code": func(pad int, secret string) (int, string, string) {
+			return 400, "application/json", fmt.Sprintf(`{"code":%q,"message":"bad"}`, strings.Repeat("x", pad)+secret)
+		},
+		"proxy page": func(pad int, secret string) (int, string, string) {
+			return 502, "text/html", "<html><body>" + strings.Repeat("x", pad) + secret + "</body></html>"
+		},
+		"plain text error": func(pad int, secret string) (int, string, string) {
+			return 404, "text/plain", strings.Repeat("x", pad) + secret
+		},
+		"junk 200": func(pad int, secret string) (int, string, string) {
+			return 200, "text/plain", strings.Repeat("x", pad) + secret
+		},
+	}
+	secrets := map[string]string{"key": secretKey, "email": secretEmail, "uid": secretUID}
+	tried := 0
+	for name, body := range bodies {
+		for what, secret := range secrets {
+			t.Run(name+"/"+what, func(t *testing.T) {
+				var pad int
+				srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+					status, ct, b := body(pad, secret)
+					w.Header().Set("Content-Type", ct)
+					w.WriteHeader(status)
+					fmt.Fprint(w, b)
+				})
+				c := newTestClient(t, secretKey, srv.URL, fullstory.WithMaxRetries(0))
+				// The samples are cut at 120, 200 and 500 characters: put
+				// the secret across each cut.
+				var pads []int
+				for _, cut := range []int{120, 200, 500} {
+					for p := cut - len(secret) - 2; p <= cut+1; p++ {
+						pads = append(pads, p)
+					}
+				}
+				for _, pad = range pads {
+					tried++
+					_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{UID: secretUID, Email: secretEmail})
+					require.Error(t, err)
+					msg := err.Error()
+					for n := len(secret); n >= minPart; n-- {
+						if strings.Contains(msg, strings.Repeat("x", 10)+secret[:n]+"…") {
+							t.Fatalf("with %d characters before it, the first %d characters of the %s are left where the sample is cut: %q",
+								pad, n, what, msg[max(0, len(msg)-80):])
+						}
+					}
+				}
+			})
+		}
+	}
+	t.Logf("cut samples: %d error bodies tried", tried)
+}
+
+// A transport error's URL keeps the path but loses the query, which holds
+// the email or uid of a session list, in the text and in the *url.Error.
+func TestTransportErrorURLHasNoQuery(t *testing.T) {
+	for name, o := range map[string]*fullstory.ListSessionsOptions{
+		"email": {Email: "jane@doe.com", Limit: 10},
+		"uid":   {UID: "user-4711", Limit: 10},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := wireClientAt(t, closedListenerURL(t), fullstory.WithMaxRetries(1))
+
+			_, err := c.Sessions.List(boundedContext(t, 5*time.Second), o)
+			require.Error(t, err)
+			_, isAPI := errorsAsAPI(err)
+			require.False(t, isAPI, "connection refused is not an API error: %v", err)
+			msg := err.Error()
+			assert.Contains(t, msg, "/sessions/v2")
+			for _, part := range []string{"?", "email=", "uid=", "limit=", "jane", "user-4711"} {
+				assert.NotContains(t, msg, part)
+			}
+
+			var ue *url.Error
+			require.ErrorAs(t, err, &ue)
+			assert.NotContains(t, ue.URL, "?")
+			u, perr := url.Parse(ue.URL)
+			require.NoError(t, perr)
+			assert.Empty(t, u.RawQuery)
+			assert.False(t, u.ForceQuery)
+			assert.Equal(t, "/sessions/v2", u.Path)
+			var op *net.OpError
+			require.ErrorAs(t, err, &op, "the cause is still in the chain")
+			assert.Equal(t, "dial", op.Op)
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"slices"
@@ -272,4 +273,35 @@ func TestSummarizeEachBreakWhileWorkersWaitToSend(t *testing.T) {
 	}
 	assert.Empty(t, summarizeEachGoroutines(), "SummarizeEach returned before its goroutines ended")
 	assert.Less(t, bs.requests.Load(), int64(64), "the break did not stop the batch")
+}
+
+// Each summary may spend an Activation: a batch the caller stops starts
+// nothing new, and never more than the results consumed plus the
+// concurrency.
+func TestStoppedBatchStartsNothingNew(t *testing.T) {
+	var started atomic.Int64
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		started.Add(1)
+		io.WriteString(w, `{"summary":"s"}`)
+	})
+	c := wireClient(t, ws)
+	ids := make([]fullstory.SessionID, 200)
+	for i := range ids {
+		ids[i] = fullstory.NewSessionID("1", "s"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+
+	const concurrency, consume = 16, 3
+	consumed := 0
+	for _, res := range c.Sessions.SummarizeEach(boundedContext(t, 5*time.Second), ids, nil, fullstory.WithConcurrency(concurrency)) {
+		require.NoError(t, res.Err)
+		consumed++
+		if consumed == consume {
+			break
+		}
+		// A slow consumer: the workers have every chance to run ahead.
+		time.Sleep(20 * time.Millisecond)
+	}
+	// SummarizeEach has returned: every worker has ended, and what the
+	// server counted is all there will be.
+	assert.LessOrEqual(t, started.Load(), int64(consume+concurrency), "summaries started beyond those consumed plus the concurrency")
 }

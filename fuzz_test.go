@@ -234,6 +234,8 @@ func FuzzErrorBody(f *testing.F) {
 		{403, "", ""},
 		{400, `{"code":"a\nb\u001b[31mred","message":"line1\nline2\ttab\u0000nul"}`, ""},
 		{400, "\xff\xfe\xfd invalid utf-8 \xc3\x28", ""},
+		{400, "{\"code\":\"bad\u202e\",\"message\":\"evil\u202egnp.exe\u200b\ufeff\u00ad\u2066x\u2069\"}", ""},
+		{502, "<html><title>Proxy\u202aerror\u200d</title></html>", ""},
 		{500, `{"code":{"nested":true},"message":["not","a","string"]}`, ""},
 		{599, strings.Repeat("<p>long</p>", 2000), "99999999999999999999"},
 	}
@@ -264,8 +266,8 @@ func FuzzErrorBody(f *testing.F) {
 		if !utf8.ValidString(msg) {
 			t.Fatalf("body %q: Error() is not valid UTF-8: %q", body, msg)
 		}
-		if i := strings.IndexFunc(msg, unicode.IsControl); i >= 0 {
-			t.Fatalf("body %q: Error() has a control character at %d, so it is not one printable line: %q", body, i, msg)
+		if i := strings.IndexFunc(msg, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }); i >= 0 {
+			t.Fatalf("body %q: Error() has a control or format character at %d, so it is not one printable line: %q", body, i, msg)
 		}
 		if len(msg) > 4096 {
 			t.Fatalf("body of %d bytes: Error() is %d bytes long", len(body), len(msg))

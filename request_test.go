@@ -2,8 +2,11 @@ package fullstory_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -90,4 +93,54 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Equal(t, 0, ws.hits())
+}
+
+// The fault matrix (faults_test.go) shows on a reused connection that
+// net/http re-sends nothing behind the policy's back; these show what the
+// requests look like that make it so.
+
+// Requests keep reusing connections: what keeps net/http from replaying them
+// must not cost a connection per call.
+func TestConnectionsAreStillReused(t *testing.T) {
+	t.Parallel()
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		assert.Empty(t, r.TransferEncoding, "a GET is sent without a body")
+		assert.Zero(t, r.ContentLength)
+		io.WriteString(w, `{"summary":"s"}`)
+	})
+	c := wireClient(t, ws)
+	for range 20 {
+		_, err := c.Sessions.Summarize(t.Context(), fullstory.NewSessionID("1", "2"), nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(1), ws.conns.Load(), "20 calls in a row on one connection")
+}
+
+// Over HTTP/2, a GET goes out without a body too, and a POST with its body.
+func TestHTTP2RequestsAreWellFormed(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, 2, r.ProtoMajor)
+		body, _ := io.ReadAll(r.Body)
+		if r.Method == http.MethodGet {
+			assert.Empty(t, body)
+			io.WriteString(w, `{"summary":"s"}`)
+			return
+		}
+		assert.JSONEq(t, `{"name":"n"}`, string(body))
+		io.WriteString(w, `{"id":"p1"}`)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.ForceAttemptHTTP2 = true
+	tr.TLSClientConfig = &tls.Config{RootCAs: srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}
+	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithHTTPClient(&http.Client{Transport: tr}))
+	require.NoError(t, err)
+	_, err = c.Sessions.Summarize(t.Context(), fullstory.NewSessionID("1", "2"), nil)
+	require.NoError(t, err)
+	id, err := c.Profiles.Create(t.Context(), &fullstory.ProfileRequest{Name: "n"})
+	require.NoError(t, err)
+	assert.Equal(t, fullstory.ProfileID("p1"), id)
 }

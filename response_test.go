@@ -3,10 +3,8 @@ package fullstory_test
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,8 +13,9 @@ import (
 )
 
 func TestWithResponseIntoOnSuccessAndFailure(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", "req-"+r.URL.Path)
 		if n.Add(1) == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -28,13 +27,11 @@ func TestWithResponseIntoOnSuccessAndFailure(t *testing.T) {
 			return
 		}
 		io.WriteString(w, `{"sessions":[]}`)
-	}))
-	defer srv.Close()
-	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	require.NoError(t, err)
+	})
+	c := wireClient(t, ws)
 
 	var resp fullstory.Response
-	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithResponseInto(&resp))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithResponseInto(&resp))
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, 2, resp.Attempts, "a 503, then the answer")
@@ -50,6 +47,7 @@ func TestWithResponseIntoOnSuccessAndFailure(t *testing.T) {
 }
 
 func TestWithResponseIntoIsPerCall(t *testing.T) {
+	t.Parallel()
 	var resp fullstory.Response
 	_, err := fullstory.NewClient("KEY", fullstory.WithResponseInto(&resp))
 	assert.ErrorIs(t, err, fullstory.ErrInvalidArgument)
@@ -64,29 +62,28 @@ func TestWithResponseIntoIsPerCall(t *testing.T) {
 }
 
 func TestWithHeaderOnClientAndCall(t *testing.T) {
-	var got []http.Header
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = append(got, r.Header.Clone())
+	t.Parallel()
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"sessions":[]}`)
-	}))
-	defer srv.Close()
-	c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL), fullstory.WithHeader("X-Tenant", "acme"))
-	require.NoError(t, err)
+	})
+	c := wireClient(t, ws, fullstory.WithHeader("X-Tenant", "acme"))
 
-	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithHeader("x-trace", "t-1"), fullstory.WithHeader("X-Trace", "t-2"))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithHeader("x-trace", "t-1"), fullstory.WithHeader("X-Trace", "t-2"))
 	require.NoError(t, err)
 	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
 	require.NoError(t, err)
 
+	got := ws.requests()
 	require.Len(t, got, 2)
-	assert.Equal(t, "acme", got[0].Get("X-Tenant"))
-	assert.Equal(t, []string{"t-1", "t-2"}, got[0].Values("X-Trace"))
-	assert.Equal(t, "Basic KEY", got[0].Get("Authorization"))
-	assert.Equal(t, "acme", got[1].Get("X-Tenant"))
-	assert.Empty(t, got[1].Values("X-Trace"), "a call's header stays with that call")
+	assert.Equal(t, "acme", got[0].Header.Get("X-Tenant"))
+	assert.Equal(t, []string{"t-1", "t-2"}, got[0].Header.Values("X-Trace"))
+	assert.Equal(t, "Basic "+wireAPIKey, got[0].Header.Get("Authorization"))
+	assert.Equal(t, "acme", got[1].Header.Get("X-Tenant"))
+	assert.Empty(t, got[1].Header.Values("X-Trace"), "a call's header stays with that call")
 }
 
 func TestWithHeaderRefusesWhatTheClientOwns(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ key, value string }{
 		{"Authorization", "Basic other"},
 		{"authorization", "x"},

@@ -3,7 +3,6 @@ package fullstory_test
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 // the list-sessions endpoint already does. A profile that comes back as
 // "prePrompt" must not decode to an empty field without a word.
 func TestProfilesDecodeBothNameStyles(t *testing.T) {
+	t.Parallel()
 	snake := `{"id":"p1","name":"Support","llm":{"pre_prompt":"pre","post_prompt":"post","temperature":0.2,
 	  "response_schema":{"type":"OBJECT","properties":{"finalAction":{"type":"STRING"}}}},
 	  "configuration":{"slice":{"mode":"LAST","event_limit":"50","duration_limit_ms":"60000","start_timestamp":"2025-06-26T23:00:00Z"},
@@ -31,20 +31,18 @@ func TestProfilesDecodeBothNameStyles(t *testing.T) {
 	  "cache":{"enableEventCache":true}}}`
 	var got [2]*fullstory.Profile
 	for i, body := range []string{snake, camel} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/v2/visit_profile" {
 				io.WriteString(w, `{"profiles":[`+body+`],"nextPageToken":"t2"}`)
 				return
 			}
 			io.WriteString(w, body)
-		}))
-		c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
-		require.NoError(t, err)
+		})
+		c := wireClient(t, ws)
 		p, err := c.Profiles.Get(t.Context(), "p1")
 		require.NoError(t, err)
 		page, err := c.Profiles.List(t.Context(), nil)
 		require.NoError(t, err)
-		srv.Close()
 		require.Len(t, page.Profiles, 1)
 		assert.Equal(t, p, page.Profiles[0])
 		assert.Equal(t, "t2", page.NextPageToken)
@@ -65,14 +63,12 @@ func TestProfilesDecodeBothNameStyles(t *testing.T) {
 
 // The schema a summary echoes may come as "responseSchema" too.
 func TestSummaryDecodesBothNameStyles(t *testing.T) {
+	t.Parallel()
 	for _, key := range []string{"response_schema", "responseSchema"} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"summary":"s","response":{"finalAction":"pay"},"`+key+`":{"type":"OBJECT","properties":{"finalAction":{"type":"STRING"}}}}`)
-		}))
-		c, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
-		require.NoError(t, err)
-		sum, err := c.Sessions.Summarize(t.Context(), fullstory.NewSessionID("1", "2"), nil)
-		srv.Close()
+		})
+		sum, err := wireClient(t, ws).Sessions.Summarize(t.Context(), fullstory.NewSessionID("1", "2"), nil)
 		require.NoError(t, err, key)
 		require.NotNil(t, sum.ResponseSchema, key)
 		assert.Contains(t, sum.ResponseSchema.Properties, "finalAction", key)

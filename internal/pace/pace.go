@@ -4,12 +4,14 @@
 // Every 429 marks a moment when the server's token bucket is empty. The
 // successes between two such marks, divided by the time between them, are a
 // lower bound of the server's rate for this Client, and exact while the
-// Client kept the server saturated. The Pacer spaces attempts just under that
-// estimate, probes upward (cubically in time) only while callers are waiting,
-// reacts once to each change (429s that answer attempts sent before the
-// change are not counted again), and returns to unpaced after a quiet spell
-// without 429s. Until the first 429 nothing is held back: Wait costs one
-// atomic load.
+// Client kept the server saturated. The Pacer spaces attempts one at a time
+// just under that estimate, probes upward only while callers are waiting
+// (×1.25 per 50ms until the first cut, then cubically from the rate of the
+// last 429), reacts once to each change (429s that answer attempts sent
+// before the change are not counted again), pauses every attempt for a
+// Retry-After over ShortRetryAfter, and returns to unpaced after 2s without
+// a 429. Until the first 429 nothing is held back: Wait costs one atomic
+// load.
 package pace
 
 import (

@@ -117,14 +117,7 @@ func (a *app) profilesCreate(ctx context.Context, cmd *command, args []string) e
 	if len(pos) > 0 {
 		return usagef("takes no arguments, got %q", pos[0])
 	}
-	if *file == "" {
-		return usagef("needs -f FILE")
-	}
-	req, err := a.readProfile(*file)
-	if err != nil {
-		return err
-	}
-	c, err := a.client()
+	req, c, err := a.profileAndClient(*file)
 	if err != nil {
 		return err
 	}
@@ -236,14 +229,7 @@ func (a *app) profilesUpdate(ctx context.Context, cmd *command, args []string) e
 	if len(pos) != 1 {
 		return usagef("needs one PROFILE_ID")
 	}
-	if *file == "" {
-		return usagef("needs -f FILE")
-	}
-	req, err := a.readProfile(*file)
-	if err != nil {
-		return err
-	}
-	c, err := a.client()
+	req, c, err := a.profileAndClient(*file)
 	if err != nil {
 		return err
 	}
@@ -301,4 +287,21 @@ func (a *app) profilesDelete(ctx context.Context, cmd *command, args []string) e
 		return &reportedError{wrapf(first, "%d of %d profiles not deleted; the first: ", len(failed), len(pos))}
 	}
 	return nil
+}
+
+// profileAndClient reads the profile of -f FILE, which create and update
+// need, and returns it with the client to send it through.
+func (a *app) profileAndClient(file string) (*fullstory.ProfileRequest, *fullstory.Client, error) {
+	if file == "" {
+		return nil, nil, usagef("needs -f FILE")
+	}
+	req, err := a.readProfile(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := a.client()
+	if err != nil {
+		return nil, nil, err
+	}
+	return req, c, nil
 }

@@ -19,9 +19,9 @@ type SummaryResult struct {
 // One failed session does not stop the others: its result carries the error.
 // Breaking out of the loop cancels the summaries still running and returns
 // once every worker has finished its work: no request is in flight and no
-// goroutine is left waiting. Every request of the Client shares one
-// pause after a 429 and the WithRateLimit limit, so a batch slows down
-// together instead of each request finding the limit by itself.
+// goroutine is left waiting. Every request of the Client is paced to the
+// rate the server accepts (see the package documentation), so a batch slows
+// down together instead of each request finding the limit by itself.
 func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, req *SummarizeRequest, opts ...Option) iter.Seq2[int, SummaryResult] {
 	return func(yield func(int, SummaryResult) bool) {
 		if len(ids) == 0 {

@@ -58,13 +58,24 @@
 // Other 4xx are never retried, nor is anything once the context is done. A
 // Retry-After (seconds or an HTTP date) on 429 or 503 is honoured up to
 // WithMaxRetryAfter (default 60s); a longer one returns the 429 at once with
-// APIError.RetryAfter set, so the caller can schedule. After a 429 with
-// Retry-After, every request of the Client waits until then. No wait outlasts
-// the context's deadline. Request bodies are encoded once and sent byte for
-// byte on every attempt. The retry policy is the only thing that sends a
-// request again: net/http's own re-sending on reused keep-alive connections is
-// kept off, so a call reaches the server at most 1 + WithMaxRetries times. Redirects to another host are not followed, so the
-// key never leaves the API host.
+// APIError.RetryAfter set, so the caller can schedule. No wait outlasts the
+// context's deadline. Request bodies are encoded once and sent byte for byte
+// on every attempt. The retry policy is the only thing that sends a request
+// again: net/http's own re-sending on reused keep-alive connections is kept
+// off, so a call reaches the server at most 1 + WithMaxRetries times.
+// Redirects to another host are not followed, so the key never leaves the API
+// host.
+//
+// # Pacing
+//
+// A Client learns the rate its account may send at from the server's 429s and
+// paces every attempt of every call to just under it; until the first 429
+// nothing is held back, and after 2s without one it is unpaced again. A
+// Retry-After of 2s or less holds back only the request that got it; a longer
+// one pauses the whole Client until then, and the waiting requests are then
+// released paced. WithRateLimit sets a ceiling, WithLimiter adds a limiter of
+// your own (one a fleet shares), and Client.RateStats reports the learned rate
+// and the counts of 429s and retries.
 //
 // The context bounds the whole call; WithTimeout bounds each attempt
 // (default 30s, and 120s for summaries).

@@ -29,15 +29,15 @@ type Client struct {
 	// Sessions lists sessions, summarizes them and reads their events and context.
 	Sessions *SessionsService
 
-	common    service
-	apiKey    string
-	settings  settings
-	transport http.RoundTripper // the default transport, shared by every call
-	engine    *engine.Engine    // sends every call: attempts, retries
-	pacer     *pace.Pacer       // paces every attempt of every call (pacing.go)
-	hc        *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
-	auth      string            // the Authorization header
-	ua        string            // the User-Agent header
+	common     service
+	apiKey     string
+	settings   settings
+	transport  http.RoundTripper // the default transport, shared by every call
+	engine     *engine.Engine    // sends every call: attempts, retries
+	pacer      *pace.Pacer       // paces every attempt of every call (pacing.go)
+	hc         *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
+	authHeader []string          // the Authorization header's value: "Basic <key>"
+	uaHeader   []string          // the User-Agent header's value
 }
 
 // service is what the named services are made of: a way back to the Client.
@@ -63,8 +63,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.pacer = pace.New(c.paceConfig())
 	c.engine = engine.New(c.pacer)
 	c.hc = engine.WrapHTTPClient(c.settings.httpClient, c.transport)
-	c.auth = "Basic " + apiKey
-	c.ua = c.userAgent(&c.settings)
+	c.authHeader = []string{"Basic " + apiKey}
+	c.uaHeader = []string{c.userAgent(&c.settings)}
 	c.common.client = c
 	c.Profiles = (*ProfilesService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)

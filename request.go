@@ -101,29 +101,33 @@ func policy(s *settings, r *request) engine.Policy {
 }
 
 // header returns the headers of one call.
+// The values of the headers are shared between calls (net/http only reads
+// a request's headers), so that building them allocates little.
 func (c *Client) header(s *settings, hasBody bool) http.Header {
 	h := make(http.Header, 6+len(s.header))
 	for k, v := range s.header {
-		h[k] = v // never written to: a copy of the slice is not needed
+		h[k] = v
 	}
-	h.Set("Authorization", c.auth)
-	h.Set("Accept", "application/json")
-	ua := c.ua
+	h["Authorization"] = c.authHeader
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = c.uaHeader
 	if s.userAgent != c.settings.userAgent {
-		ua = c.userAgent(s)
+		h["User-Agent"] = []string{c.userAgent(s)}
 	}
-	h.Set("User-Agent", ua)
 	if hasBody {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = acceptJSON
 	}
 	if s.integrationSource != "" {
-		h.Set("Integration-Source", s.integrationSource)
+		h["Integration-Source"] = []string{s.integrationSource}
 	}
 	if s.idempotencyKey != "" {
-		h.Set("Idempotency-Key", s.idempotencyKey)
+		h["Idempotency-Key"] = []string{s.idempotencyKey}
 	}
 	return h
 }
+
+// acceptJSON is the value of Accept, and of Content-Type with a body.
+var acceptJSON = []string{"application/json"}
 
 // logFailure logs a failed call at Warn: what failed and how, but not the
 // error's text, which may quote the server's message or body.

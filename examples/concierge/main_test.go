@@ -72,6 +72,24 @@ func TestRunLatestSessions(t *testing.T) {
 	assert.Contains(t, out[at[3]:], "Outcome: purchased")
 }
 
+// TestRunWithKey takes the real-API path, with a fake standing in for the
+// API through FULLSTORY_BASE_URL, so that what run did can be checked on it.
+func TestRunWithKey(t *testing.T) {
+	srv := fullstorytest.NewServer()
+	defer srv.Close()
+
+	out, _, err := capture([]string{"-session", fullstorytest.DemoPurchaseSession.String()}, envFor(srv))
+	require.NoError(t, err)
+	assert.NotContains(t, out, "Running offline")
+	m := profileIDLine.FindStringSubmatch(out)
+	require.NotNil(t, m, "no profile id line in:\n%s", out)
+	assert.Contains(t, out, "reuse it with -profile "+m[1])
+	assert.Contains(t, out, "----- Slack message for session "+fullstorytest.DemoPurchaseSession.String())
+	p, err := srv.Client().Profiles.Get(context.Background(), fullstory.ProfileID(m[1]))
+	require.NoError(t, err, "the profile is kept on the account")
+	assert.Equal(t, "Ticket concierge (Slack)", p.Name)
+}
+
 func TestRunErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

@@ -75,7 +75,7 @@ func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := *req // a RoundTripper must not change the caller's request
 	r.GetBody = nil
 	if r.Body == nil || r.Body == http.NoBody {
-		r.Body = emptyBody
+		r.Body = emptyBody()
 		r.ContentLength = 0
 		r.TransferEncoding = identity // so that no goroutine probes the body for data
 	}
@@ -86,13 +86,13 @@ func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 // only reads it.
 var identity = []string{"identity"}
 
-// emptyBody is a body with nothing in it that is not http.NoBody, which
+// emptyBody returns a body with nothing in it that is not http.NoBody, which
 // net/http would take for no body at all, and so for a replayable request.
 // It is an in-memory reader, which net/http writes without flushing the
-// headers first (a custom type costs GETs under concurrency about half their
-// speed). One serves every request: reading an empty bytes.Reader returns
-// io.EOF without writing to it.
-var emptyBody = io.NopCloser(bytes.NewReader(nil))
+// headers first (a type of our own cost GETs under concurrency about half
+// their speed). Each request needs its own: copying even an empty
+// bytes.Reader writes to it.
+func emptyBody() io.ReadCloser { return io.NopCloser(bytes.NewReader(nil)) }
 
 // CloseIdleConnections closes the base transport's idle connections, so that
 // http.Client.CloseIdleConnections reaches it.

@@ -82,7 +82,9 @@ func (c *Client) paceConfig() pace.Config {
 	if s.limiter != nil {
 		cfg.Limiter = s.limiter
 	}
-	if l := s.logger; l != nil {
+	// The Client's redactor, like every log line: the key is the only
+	// secret a rate change could meet.
+	if l := (&redactor{apiKey: c.apiKey}).logger(s.logger); l != nil {
 		cfg.OnRateChange = func(old, new float64, reason string) {
 			l.LogAttrs(context.Background(), slog.LevelDebug, "fullstory: pacing",
 				slog.Float64("old_rate", old), slog.Float64("rate", new), slog.String("reason", reason))

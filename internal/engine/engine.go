@@ -123,14 +123,14 @@ func (e *Engine) Execute(ctx context.Context, r *Request) *Outcome {
 		if !retry {
 			return out
 		}
-		wait, stopped := nextWait(ctx, r.Policy, out, reason)
+		d, stopped := nextWait(ctx, r.Policy, out, reason)
 		if stopped != "" {
 			out.Stopped = stopped
 			return out
 		}
 		e.retries.Add(1)
-		logRetry(r, out, reason, wait)
-		if err := sleep(ctx, wait); err != nil {
+		logRetry(r, out, reason, d)
+		if err := sleep(ctx, d); err != nil {
 			out.Err = err // the last response stays: the caller learns what it said
 			return out
 		}

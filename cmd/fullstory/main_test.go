@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -38,6 +40,31 @@ func fakeEnv(t *testing.T, opts ...fullstorytest.ServerOption) (*fullstorytest.S
 	srv := fullstorytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	return srv, env{"FULLSTORY_BASE_URL": srv.URL, "FULLSTORY_API_KEY": srv.APIKey}
+}
+
+// proxyEnv starts h in front of srv, as a proxy or a misbehaving API would
+// stand, and returns the environment that points the command at it. h hands
+// on what it does not handle itself with srv.Handler().
+func proxyEnv(t *testing.T, srv *fullstorytest.Server, h http.HandlerFunc) env {
+	t.Helper()
+	proxy := httptest.NewServer(h)
+	t.Cleanup(proxy.Close)
+	return env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+}
+
+// hangingSummaries is proxyEnv with summaries that hang until the client
+// gives up; each one that starts is announced on the channel.
+func hangingSummaries(t *testing.T, srv *fullstorytest.Server) (env, <-chan struct{}) {
+	t.Helper()
+	summarizing := make(chan struct{}, 16)
+	return proxyEnv(t, srv, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/summary") {
+			summarizing <- struct{}{}
+			<-r.Context().Done() // hang until the client gives up
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}), summarizing
 }
 
 // runCLI runs the command in-process, as main does.

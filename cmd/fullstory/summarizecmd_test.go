@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -120,7 +119,7 @@ func TestSummarizeLatestPartialFailure(t *testing.T) {
 	sessions := demoSessions(t, srv)[:3]
 	failing := sessions[1].ID().PathEscaped()
 	// A proxy in front of the fake that fails one session's summary.
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e := proxyEnv(t, srv, func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.EscapedPath(), failing) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
@@ -128,9 +127,7 @@ func TestSummarizeLatestPartialFailure(t *testing.T) {
 			return
 		}
 		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
-	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	})
 
 	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--json")
 	// The status is that of the (first) failure: not found.
@@ -162,7 +159,7 @@ func TestSummarizeLatestConcurrency(t *testing.T) {
 		reached          = make(chan struct{})
 		closeReachedOnce sync.Once
 	)
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e := proxyEnv(t, srv, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/summary") {
 			mu.Lock()
 			inFlight++
@@ -179,9 +176,7 @@ func TestSummarizeLatestConcurrency(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
-	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	})
 
 	r := runCLI(t, e, "--json", "summarize", "--email", demoEmail, "--latest", strconv.Itoa(n), "--concurrency", strconv.Itoa(limit))
 	requireOK(t, r)
@@ -209,17 +204,7 @@ func createProfile(t *testing.T, e env, file string) string {
 // "interrupted", prints nothing on stdout and exits 130.
 func TestSummarizeLatestInterrupted(t *testing.T) {
 	srv, _ := fakeEnv(t)
-	summarizing := make(chan struct{}, 16)
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/summary") {
-			summarizing <- struct{}{}
-			<-r.Context().Done() // hang until the client gives up
-			return
-		}
-		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
-	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	e, summarizing := hangingSummaries(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 

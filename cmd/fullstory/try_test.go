@@ -130,17 +130,7 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 	before := profileIDs(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	summarizing := make(chan struct{}, 16)
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/summary") {
-			summarizing <- struct{}{}
-			<-r.Context().Done() // hang until the client gives up
-			return
-		}
-		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
-	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	e, summarizing := hangingSummaries(t, srv)
 
 	done := make(chan result, 1)
 	go func() {
@@ -165,7 +155,7 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 	defer cancel()
 	created := make(chan struct{}, 1)
 	var once atomic.Bool
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	e := proxyEnv(t, srv, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/v2/visit_profile" && once.CompareAndSwap(false, true) {
 			srv.Handler().ServeHTTP(httptest.NewRecorder(), r) // the profile is created...
 			created <- struct{}{}
@@ -173,9 +163,7 @@ func TestTryCleansUpACreateCutShort(t *testing.T) {
 			return
 		}
 		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer proxy.Close()
-	e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+	})
 
 	done := make(chan result, 1)
 	go func() {
@@ -277,7 +265,7 @@ func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
 			before := profileIDs(t, srv)
 			var hung atomic.Value // the path of the delete that hangs
 			deleted := make(chan struct{}, 1)
-			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e := proxyEnv(t, srv, func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodDelete {
 					if hung.CompareAndSwap(nil, r.URL.Path) {
 						<-r.Context().Done() // hang until the client gives up
@@ -288,9 +276,7 @@ func TestTryCleanupDeletesEachOnItsOwn(t *testing.T) {
 					return
 				}
 				srv.Handler().ServeHTTP(w, r)
-			}))
-			defer proxy.Close()
-			e := env{"FULLSTORY_BASE_URL": proxy.URL, "FULLSTORY_API_KEY": srv.APIKey}
+			})
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			abort := make(chan struct{})

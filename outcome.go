@@ -67,7 +67,7 @@ func heldError(r *request, out *engine.Outcome, held *engine.HeldError, red *red
 	return &APIError{
 		StatusCode: http.StatusTooManyRequests,
 		Code:       "client_held",
-		Message:    "nothing was sent: " + held.Error(),
+		Message:    held.Error(), // Error() adds "(not sent)"
 		RetryAfter: held.Wait,
 		Method:     r.method,
 		Path:       r.path,

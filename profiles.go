@@ -1,6 +1,7 @@
 package fullstory
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"iter"
@@ -115,24 +116,23 @@ type ProfilePage struct {
 
 // UnmarshalJSON accepts both names the API has used for the next token, in
 // snake_case or lowerCamelCase.
+//
+// The names are spelled out here rather than rewritten with snakeKeys: each
+// Profile reads both styles itself, and rewriting the whole page first would
+// decode every profile twice.
 func (p *ProfilePage) UnmarshalJSON(data []byte) error {
-	data, err := snakeKeys(data)
-	if err != nil {
-		return err
-	}
 	var wire struct {
-		Profiles            []*Profile `json:"profiles"`
-		NextPageToken       string     `json:"next_page_token"`
-		NextPaginationToken string     `json:"next_pagination_token"`
+		Profiles                 []*Profile `json:"profiles"`
+		NextPageToken            string     `json:"next_page_token"`
+		NextPaginationToken      string     `json:"next_pagination_token"`
+		NextPageTokenCamel       string     `json:"nextPageToken"`
+		NextPaginationTokenCamel string     `json:"nextPaginationToken"`
 	}
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
 	p.Profiles = wire.Profiles
-	p.NextPageToken = wire.NextPaginationToken
-	if p.NextPageToken == "" {
-		p.NextPageToken = wire.NextPageToken
-	}
+	p.NextPageToken = cmp.Or(wire.NextPaginationToken, wire.NextPaginationTokenCamel, wire.NextPageToken, wire.NextPageTokenCamel)
 	return nil
 }
 

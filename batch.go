@@ -27,7 +27,7 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 		if len(ids) == 0 {
 			return
 		}
-		st, err := s.client.callSettings(opts)
+		st, err := s.client.callSettings(opSummarizeEach, opts)
 		switch {
 		case ctx == nil:
 			err = &ValidationError{Field: "context", Reason: "is nil"}
@@ -75,7 +75,7 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 						return
 					default:
 					}
-					sum, err := s.Summarize(ctx, ids[i], req, opts...)
+					sum, err := s.summarize(ctx, ids[i], req, st)
 					select {
 					case results <- indexed{i, SummaryResult{ID: ids[i], Summary: sum, Err: err}}:
 					case <-stopped:

@@ -29,15 +29,16 @@ type Client struct {
 	// Sessions lists sessions, summarizes them and reads their events and context.
 	Sessions *SessionsService
 
-	common     service
-	apiKey     string
-	settings   settings
-	transport  http.RoundTripper // the default transport, shared by every call
-	engine     *engine.Engine    // sends every call: attempts, retries
-	pacer      *pace.Pacer       // paces every attempt of every call (pacing.go)
-	hc         *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
-	authHeader []string          // the Authorization header's value: "Basic <key>"
-	uaHeader   []string          // the User-Agent header's value
+	common      service
+	apiKey      string
+	settings    settings
+	transport   http.RoundTripper // the default transport, shared by every call
+	engine      *engine.Engine    // sends every call: attempts, retries
+	pacer       *pace.Pacer       // paces every attempt of every call (pacing.go)
+	hc          *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
+	activations *activationCounts // what summaries spent (activations.go)
+	authHeader  []string          // the Authorization header's value: "Basic <key>"
+	uaHeader    []string          // the User-Agent header's value
 }
 
 // service is what the named services are made of: a way back to the Client.
@@ -51,7 +52,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
 	}
-	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport()}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts)}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -92,12 +93,12 @@ func (c Client) String() string {
 func (c Client) GoString() string { return c.String() }
 
 // callSettings returns the Client's settings with a call's options applied.
-func (c *Client) callSettings(opts []Option) (*settings, error) {
+func (c *Client) callSettings(op operation, opts []Option) (*settings, error) {
 	if len(opts) == 0 {
 		return &c.settings, nil // read-only from here on
 	}
 	s := c.settings
-	s.perCall = true
+	s.op = op
 	for _, opt := range opts {
 		if opt == nil {
 			continue

@@ -1,6 +1,6 @@
 module github.com/summarykit/fullstory-go
 
-go 1.24.0
+go 1.25.0
 
 require (
 	github.com/google/go-querystring v1.2.0

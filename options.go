@@ -28,7 +28,7 @@ type Option func(*settings) error
 
 // settings is what options write: the Client's, copied and amended per call.
 type settings struct {
-	perCall bool // set while a call's options apply
+	op operation // the method whose options apply; "": NewClient's
 
 	baseURL    *url.URL // nil: from the region or the key
 	region     Region   // "": from the key
@@ -51,6 +51,12 @@ type settings struct {
 	ratePerSecond float64 // client-side limit; 0: none
 	rateBurst     int
 	limiter       Limiter // WithLimiter; nil: none
+
+	budget   Budget        // WithBudget; nil: none
+	cache    SummaryCache  // WithSummaryCache; nil: none
+	cacheTTL time.Duration // how long cached summaries live
+	fresh    bool          // per call: no cache read, no shared call
+	hooks    []Hooks       // WithHooks, in order
 }
 
 func defaultSettings() settings {
@@ -231,12 +237,14 @@ func WithIntegrationSource(source string) Option {
 // WithIdempotencyKey sends key as the Idempotency-Key header of one call, and
 // makes that call's write (Profiles.Create or Update) retryable like a read,
 // since the server then applies it once. Use a new key, such as a UUID, for
-// each logical write and the same key if you repeat it. It is a per-call
-// option: NewClient refuses it.
+// each logical write and the same key if you repeat it. It applies to
+// Profiles.Create and Profiles.Update only: NewClient and the other methods
+// refuse it (one key on many requests would make a server that honours keys
+// answer them all with the first one's response).
 func WithIdempotencyKey(key string) Option {
 	return func(s *settings) error {
-		if !s.perCall {
-			return &ValidationError{Field: "idempotency key", Reason: "is a per-call option; pass it to a method, not NewClient"}
+		if err := s.callOnly("idempotency key", opProfilesCreate, opProfilesUpdate); err != nil {
+			return err
 		}
 		if key == "" || len(key) > 255 {
 			return &ValidationError{Field: "idempotency key", Reason: "must be 1 to 255 characters"}
@@ -262,6 +270,9 @@ var reservedHeaders = map[string]string{
 	"Host":               "",
 	"Connection":         "",
 	"Accept":             "",
+	// net/http asks for gzip and decompresses it only when the request
+	// does not name an encoding itself.
+	"Accept-Encoding": "",
 }
 
 // WithHeader adds a header to every request of the Client, or of one call,
@@ -304,9 +315,12 @@ func checkHeaderValue(field, v string) error {
 
 // WithConcurrency sets how many summaries SessionsService.SummarizeEach
 // requests at once; default 4. Pass it to NewClient to change the default,
-// or to SummarizeEach for one batch.
+// or to SummarizeEach for one batch; the other methods refuse it.
 func WithConcurrency(n int) Option {
 	return func(s *settings) error {
+		if err := s.onlyIn("concurrency", opSummarizeEach); err != nil {
+			return err
+		}
 		if n < 1 || n > 1024 {
 			return &ValidationError{Field: "concurrency", Reason: "must be between 1 and 1024"}
 		}
@@ -324,8 +338,8 @@ func WithConcurrency(n int) Option {
 // refuses it.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(s *settings) error {
-		if s.perCall {
-			return &ValidationError{Field: "rate limit", Reason: "is a Client option; pass it to NewClient"}
+		if err := s.clientOnly("rate limit"); err != nil {
+			return err
 		}
 		if math.IsNaN(perSecond) || perSecond <= 0 || math.IsInf(perSecond, 0) || burst < 1 {
 			return &ValidationError{Field: "rate limit", Reason: "needs perSecond > 0 and burst >= 1"}

@@ -131,7 +131,7 @@ func bodyText(body []byte) string {
 func decode(r *request, out *engine.Outcome, red *redactor) error {
 	body := bytes.TrimSpace(out.Body)
 	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		if r.emptyOK || r.out == nil {
+		if r.out == nil {
 			return nil
 		}
 		return invalidResponse(r, out, red, "the body is empty", nil)

@@ -3,6 +3,7 @@ package fullstory
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/summarykit/fullstory-go/internal/pace"
 )
@@ -43,15 +44,49 @@ type Limiter interface {
 //		}
 //	}
 //
-// It is a Client option: a method refuses it. nil removes the limiter.
+// A limiter that also implements AdaptiveLimiter replaces the Client's own
+// pacing while it paces. It is a Client option: a method refuses it. nil
+// removes the limiter.
 func WithLimiter(l Limiter) Option {
 	return func(s *settings) error {
-		if s.perCall {
-			return &ValidationError{Field: "limiter", Reason: "is a Client option; pass it to NewClient"}
+		if err := s.clientOnly("limiter"); err != nil {
+			return err
+		}
+		if isNil(l) {
+			l = nil
 		}
 		s.limiter = l
 		return nil
 	}
+}
+
+// AdaptiveLimiter is a Limiter that learns the account's rate from the
+// answers of the Clients that use it, and paces them in place of their own
+// pacing while it can: fullstoryredis.NewLimiter is one, shared by a fleet.
+//
+// The Client reports every answer an attempt got to Observe. Before each
+// attempt it asks Pacing: while the limiter paces, the Client waits for it
+// alone; while it does not (its store is unreachable, say), the Client
+// paces itself, as without a limiter, and does not call Wait. A Wait that
+// fails while the context lives does not fail the call either: the Client
+// paces that attempt itself. The exception is an error that matches
+// ErrRateLimited, by which the limiter says the wait would outlast the
+// context's deadline: the call then ends held, as described at
+// ErrRateLimited's waits (an *APIError 429 with Attempts 0).
+type AdaptiveLimiter interface {
+	Limiter
+	// Observe is told of every answer an attempt got. It must return
+	// quickly: it is called on the call's goroutine.
+	Observe(a Answer)
+	// Pacing reports whether the limiter paces the Client right now.
+	Pacing() bool
+}
+
+// Answer is what one attempt was answered, for an AdaptiveLimiter.
+type Answer struct {
+	Status     int           // the HTTP status
+	RetryAfter time.Duration // the Retry-After it carried; 0 when none
+	Sent       time.Time     // when the attempt was sent
 }
 
 // RateStats are a Client's pacing figures, for metrics.

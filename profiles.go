@@ -161,7 +161,7 @@ func (s *ProfilesService) Create(ctx context.Context, req *ProfileRequest, opts 
 	var out struct {
 		ID ProfileID `json:"id"`
 	}
-	r := &request{method: "POST", path: "/v2/visit_profile", body: req, class: engine.Write, out: &out}
+	r := &request{op: opProfilesCreate, method: "POST", path: "/v2/visit_profile", route: "/v2/visit_profile", body: req, class: engine.Write, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return "", err
 	}
@@ -178,7 +178,7 @@ func (s *ProfilesService) Get(ctx context.Context, id ProfileID, opts ...Option)
 		return nil, err
 	}
 	p := new(Profile)
-	if err := s.client.do(ctx, &request{method: "GET", path: path, class: engine.Read, out: p}, opts); err != nil {
+	if err := s.client.do(ctx, &request{op: opProfilesGet, method: "GET", path: path, route: profileRoute, class: engine.Read, out: p}, opts); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -199,7 +199,7 @@ func (s *ProfilesService) Update(ctx context.Context, id ProfileID, req *Profile
 	if err := req.validate(); err != nil {
 		return err
 	}
-	return s.client.do(ctx, &request{method: "POST", path: path, body: req, class: engine.Write, emptyOK: true}, opts)
+	return s.client.do(ctx, &request{op: opProfilesUpdate, method: "POST", path: path, route: profileRoute, body: req, class: engine.Write}, opts)
 }
 
 // Delete deletes the profile with the given id.
@@ -208,18 +208,22 @@ func (s *ProfilesService) Delete(ctx context.Context, id ProfileID, opts ...Opti
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &request{method: "DELETE", path: path, class: engine.Read, emptyOK: true}, opts)
+	return s.client.do(ctx, &request{op: opProfilesDelete, method: "DELETE", path: path, route: profileRoute, class: engine.Read}, opts)
 }
 
 // List returns one page of profiles. o may be nil for the first page with the
 // server's page size.
 func (s *ProfilesService) List(ctx context.Context, o *ListProfilesOptions, opts ...Option) (*ProfilePage, error) {
+	return s.list(ctx, opProfilesList, o, opts)
+}
+
+func (s *ProfilesService) list(ctx context.Context, op operation, o *ListProfilesOptions, opts []Option) (*ProfilePage, error) {
 	q, err := o.encode()
 	if err != nil {
 		return nil, err
 	}
 	page := new(ProfilePage)
-	if err := s.client.do(ctx, &request{method: "GET", path: "/v2/visit_profile", query: q, class: engine.Read, out: page}, opts); err != nil {
+	if err := s.client.do(ctx, &request{op: op, method: "GET", path: "/v2/visit_profile", route: "/v2/visit_profile", query: q, class: engine.Read, out: page}, opts); err != nil {
 		return nil, err
 	}
 	return page, nil
@@ -236,7 +240,7 @@ func (s *ProfilesService) All(ctx context.Context, o *ListProfilesOptions, opts 
 		}
 		seen := make(map[string]bool)
 		for {
-			p, err := s.List(ctx, &page, opts...)
+			p, err := s.list(ctx, opProfilesAll, &page, opts)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -274,6 +278,9 @@ func (o *ListProfilesOptions) encode() (string, error) {
 }
 
 func (r *ProfileRequest) validate() error { return r.ProfileConfig.validate() }
+
+// profileRoute is the path of a profile with a placeholder, for Hooks.
+const profileRoute = "/v2/visit_profile/{id}"
 
 // profilePath returns the escaped path of a profile, refusing ids that would
 // address something else.

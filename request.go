@@ -16,13 +16,14 @@ const maxBody = 32 << 20
 
 // request is one API call, as every method describes it to do.
 type request struct {
-	method  string
-	path    string // already escaped, e.g. "/v2/sessions/1%3A2/summary"
-	query   string // encoded; may hold personal data, so never logged or put in errors
-	body    any    // marshalled once and replayed byte for byte
-	class   engine.Class
-	out     any  // where the JSON response goes; nil to ignore it
-	emptyOK bool // an empty body (or 204) is a success
+	op     operation
+	method string
+	path   string // already escaped, e.g. "/v2/sessions/1%3A2/summary"
+	route  string // path with placeholders, e.g. "/v2/sessions/{session_id}/summary"
+	query  string // encoded; may hold personal data, so never logged or put in errors
+	body   any    // marshalled once and replayed byte for byte
+	class  engine.Class
+	out    any // where the JSON response goes; nil to ignore it (an empty body is then a success)
 
 	private []string // values to keep out of errors and logs: emails, uids
 }
@@ -31,13 +32,19 @@ type request struct {
 // sends it, and turns the outcome into r.out or an error. Every error leaves
 // through the redactor, and every log line through its logger.
 func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
-	if ctx == nil {
-		return &ValidationError{Field: "context", Reason: "is nil"}
-	}
-	s, err := c.callSettings(opts)
+	s, err := c.callSettings(r.op, opts)
 	if err != nil {
 		return err
 	}
+	return c.send(ctx, r, s)
+}
+
+// send is do with the call's settings already made.
+func (c *Client) send(ctx context.Context, r *request, s *settings) error {
+	if ctx == nil {
+		return &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	var err error
 	red := &redactor{apiKey: c.apiKey, private: r.private}
 	var body []byte
 	if r.body != nil {

@@ -39,8 +39,9 @@ func (r *Response) RequestID() string {
 //	log.Printf("status %d after %d attempts, request id %q", resp.StatusCode, resp.Attempts, resp.RequestID())
 func WithResponseInto(dst *Response) Option {
 	return func(s *settings) error {
-		if !s.perCall {
-			return &ValidationError{Field: "response destination", Reason: "is a per-call option; pass it to a method, not NewClient"}
+		if err := s.callOnly("response destination", opProfilesCreate, opProfilesGet, opProfilesUpdate, opProfilesDelete,
+			opProfilesList, opProfilesAll, opSessionsList, opSummarize, opEvents, opContext); err != nil {
+			return err
 		}
 		if dst == nil {
 			return &ValidationError{Field: "response destination", Reason: "is nil"}

@@ -23,7 +23,11 @@ type SessionsService service
 type ListSessionsOptions struct {
 	UID   string `url:"uid,omitempty"`   // the uid set with FS('setIdentity')
 	Email string `url:"email,omitempty"` // the user's email
-	Limit int    `url:"limit,omitempty"` // server default 20
+	// SessionUID finds the session(s) with the uid a customer's site set for
+	// it (GET /v2/sessions), which a ticket or an order often carries. It is
+	// refused together with UID or Email.
+	SessionUID string `url:"session_uid,omitempty"`
+	Limit      int    `url:"limit,omitempty"` // server default 20
 }
 
 // Session is one session of a user, as Sessions.List returns it.
@@ -109,7 +113,7 @@ func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts
 		return nil, &ValidationError{Field: "list sessions options", Reason: "cannot be encoded"}
 	}
 	var out sessionList
-	r := &request{method: "GET", path: "/sessions/v2", query: v.Encode(), class: engine.Read, out: &out, private: []string{o.UID, o.Email}}
+	r := &request{op: opSessionsList, method: "GET", path: "/sessions/v2", route: "/sessions/v2", query: v.Encode(), class: engine.Read, out: &out, private: []string{o.UID, o.Email}}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}
@@ -157,7 +161,7 @@ func (s *SessionsService) Events(ctx context.Context, id SessionID, opts ...Opti
 	var out struct {
 		Events []Event `json:"events"`
 	}
-	r := &request{method: "GET", path: "/v2/sessions/" + id.PathEscaped() + "/events", class: engine.Read, out: &out}
+	r := &request{op: opEvents, method: "GET", path: "/v2/sessions/" + id.PathEscaped() + "/events", route: "/v2/sessions/{session_id}/events", class: engine.Read, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}
@@ -187,7 +191,7 @@ func (s *SessionsService) Context(ctx context.Context, id SessionID, cfg *Profil
 	var out struct {
 		ContextData *SessionContext `json:"context_data"`
 	}
-	r := &request{method: "POST", path: "/v2/sessions/" + id.PathEscaped() + "/context", body: body, class: engine.Read, out: &out}
+	r := &request{op: opContext, method: "POST", path: "/v2/sessions/" + id.PathEscaped() + "/context", route: "/v2/sessions/{session_id}/context", body: body, class: engine.Read, out: &out}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}

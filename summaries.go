@@ -58,6 +58,16 @@ func (s *Summary) UnmarshalJSON(data []byte) error {
 // generic synopsis. Attempts time out after 120s unless WithTimeout says
 // otherwise.
 func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *SummarizeRequest, opts ...Option) (*Summary, error) {
+	st, err := s.client.callSettings(opSummarize, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.summarize(ctx, id, req, st)
+}
+
+// summarize is Summarize with the call's settings made, as SummarizeEach
+// calls it.
+func (s *SessionsService) summarize(ctx context.Context, id SessionID, req *SummarizeRequest, st *settings) (*Summary, error) {
 	if err := id.validate(); err != nil {
 		return nil, err
 	}
@@ -67,7 +77,7 @@ func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *Summ
 	if p := req.Profile; p != "" && (strings.TrimSpace(string(p)) != string(p) || strings.ContainsFunc(string(p), isSpaceOrControl)) {
 		return nil, &ValidationError{Field: "profile id", Reason: "is not a valid id"}
 	}
-	r := &request{path: "/v2/sessions/" + id.PathEscaped() + "/summary", class: engine.Summary}
+	r := &request{op: opSummarize, path: "/v2/sessions/" + id.PathEscaped() + "/summary", route: "/v2/sessions/{session_id}/summary", class: engine.Summary}
 	if req.Overrides == nil {
 		r.method = "GET"
 		q := url.Values{}
@@ -98,7 +108,7 @@ func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *Summ
 	}
 	sum := new(Summary)
 	r.out = sum
-	if err := s.client.do(ctx, r, opts); err != nil {
+	if err := s.client.send(ctx, r, st); err != nil {
 		return nil, err
 	}
 	if bytes.Equal(bytes.TrimSpace(sum.Response), []byte("null")) {

@@ -10,3 +10,6 @@ func ReservationKey(r any) string { return r.(*reservation).key }
 
 // NewReservation is a reservation of b with id, taken from counter key.
 func NewReservation(b *Budget, id, key string) any { return &reservation{b: b, id: id, key: key} }
+
+// SetCacheClock sets the clock of c's breaker.
+func SetCacheClock(c *Cache, now func() time.Time) { c.breaker.now = now }

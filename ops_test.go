@@ -69,7 +69,9 @@ func retried(class opClass, failure int) bool {
 	case failLost, failTimeout, http.StatusInternalServerError:
 		return likeRead
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return likeRead || class == classSummary
+		// A summary is not: a gateway may answer them after the API took
+		// it. (A 503 with Retry-After is: see TestSummaryRetriedOn503WithRetryAfter.)
+		return likeRead
 	}
 	return false
 }

@@ -13,3 +13,6 @@ func NewReservation(b *Budget, id, key string) any { return &reservation{b: b, i
 
 // SetCacheClock sets the clock of c's breaker.
 func SetCacheClock(c *Cache, now func() time.Time) { c.breaker.now = now }
+
+// SetLimiterClock sets the clock of l's breaker.
+func SetLimiterClock(l *Limiter, now func() time.Time) { l.breaker.now = now }

@@ -3,9 +3,10 @@ package fullstoryredis_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,6 +25,8 @@ type fleetServer struct {
 	fake           *fullstorytest.Server
 	srv            *httptest.Server
 	requests, n429 atomic.Int64
+	// summaries counts the summaries answered 200: the Activations spent.
+	summaries atomic.Int64
 }
 
 func newFleetServer(tb testing.TB, opts ...fullstorytest.ServerOption) *fleetServer {
@@ -35,8 +38,11 @@ func newFleetServer(tb testing.TB, opts ...fullstorytest.ServerOption) *fleetSer
 		fs.requests.Add(1)
 		cw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(cw, r)
-		if cw.status == http.StatusTooManyRequests {
+		switch {
+		case cw.status == http.StatusTooManyRequests:
 			fs.n429.Add(1)
+		case cw.status == http.StatusOK && strings.Contains(r.URL.Path, "/summary"):
+			fs.summaries.Add(1)
 		}
 	}))
 	tb.Cleanup(fs.srv.Close)
@@ -47,6 +53,13 @@ func newFleetServer(tb testing.TB, opts ...fullstorytest.ServerOption) *fleetSer
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 func (w *statusWriter) WriteHeader(code int) {

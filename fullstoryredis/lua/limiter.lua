@@ -62,7 +62,10 @@ end
 v.r = cap(v.r)
 
 -- Serve the queue up to now; a pause stops it until then.
-if pause > now and pause > v.st then v.st = pause end
+if pause > now and pause > v.st then
+  v.st = pause
+  v.served = math.min(v.served, v.q) -- no burst either
+end
 local dt = math.max(0, now - v.st) / 1e6
 if dt > 0 then
   local waiting = v.q > v.served

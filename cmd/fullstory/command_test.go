@@ -77,7 +77,7 @@ func TestUsageErrors(t *testing.T) {
 		{e, []string{"profile"}, `unknown command "profile"; did you mean "profiles"?`},
 		{e, []string{"fak"}, `did you mean "fake"?`},
 		{e, []string{"help", "sumarize"}, `did you mean "summarize"?`},
-		{e, []string{"--nope", "sessions", "list"}, "flag provided but not defined: -nope"},
+		{e, []string{"--nope", "sessions", "list"}, "fullstory: unknown flag --nope; see 'fullstory --help'"},
 		{e, []string{"profiles"}, "profiles needs a subcommand; see 'fullstory profiles --help'"},
 		{e, []string{"profiles", "get"}, "fullstory profiles get: needs one PROFILE_ID; see 'fullstory profiles get --help'"},
 		{e, []string{"profiles", "update", "p1"}, "needs -f FILE"},
@@ -142,8 +142,6 @@ func TestVerboseLogsWithoutSecrets(t *testing.T) {
 }
 
 func TestParseInterleaved(t *testing.T) {
-	a := &app{}
-	cmd := &command{name: "x"}
 	cases := []struct {
 		args    []string
 		pos     []string
@@ -157,17 +155,19 @@ func TestParseInterleaved(t *testing.T) {
 		{[]string{}, nil, "", false},
 	}
 	for _, tc := range cases {
-		a.g = globalFlags{}
-		fs := a.flags(cmd)
-		profile := fs.String("profile", "", "")
-		pos, err := a.parse(cmd, fs, tc.args)
+		var g globalFlags
+		var profile string
+		f := newFlagSet("x")
+		g.declare(f, scopeAPI)
+		f.stringVar(&profile, "profile", "")
+		pos, err := parse(f, tc.args)
 		require.NoError(t, err, tc.args)
 		assert.Equal(t, tc.pos, pos, tc.args)
-		assert.Equal(t, tc.profile, *profile, tc.args)
-		assert.Equal(t, tc.json, a.g.json, tc.args)
+		assert.Equal(t, tc.profile, profile, tc.args)
+		assert.Equal(t, tc.json, g.json, tc.args)
 	}
 
-	_, err := a.parse(cmd, a.flags(cmd), []string{"--what"})
+	_, err := parse(newFlagSet("x"), []string{"--what"})
 	var ue *usageError
 	require.ErrorAs(t, err, &ue)
 	assert.True(t, ue.hint)

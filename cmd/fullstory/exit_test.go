@@ -62,7 +62,7 @@ func TestJSONErrors(t *testing.T) {
 
 	r = runCLI(t, e, "sessions", "list", "--json")
 	f = requireJSONFailure(t, r, exitUsage, "usage")
-	assert.Equal(t, "needs --email or --uid", f.Message, "no pointer to --help in JSON")
+	assert.Equal(t, "needs --email, --uid or --session-uid", f.Message, "no pointer to --help in JSON")
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "profiles", "list", "--json")

@@ -27,11 +27,11 @@ func TestSessionsList(t *testing.T) {
 
 	r = runCLI(t, e, "sessions", "list", "--email", demoEmail, "--limit", "2", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []sessionRow }
+	var out struct{ Sessions []jsonSession }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Sessions, 2)
 	for i, s := range want[:2] {
-		assert.Equal(t, sessionRow{ID: s.ID(), UserID: s.UserID, SessionID: s.SessionID, Created: s.CreatedTime.UTC().Format(time.RFC3339), URL: s.URL}, out.Sessions[i])
+		assert.Equal(t, jsonSession{ID: s.ID(), UserID: s.UserID, SessionID: s.SessionID, Created: s.CreatedTime.UTC().Format(time.RFC3339), URL: s.URL}, out.Sessions[i])
 	}
 	// The JSON's names, as scripts use them; the id is what summarize takes.
 	var raw struct{ Sessions []map[string]any }
@@ -91,11 +91,11 @@ func TestSessionsListErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"sessions", "list"}, "needs --email or --uid"},
+		{[]string{"sessions", "list"}, "needs --email, --uid or --session-uid"},
 		{[]string{"sessions", "list", "--email", demoEmail, "--uid", "42"}, "not both"},
 		{[]string{"sessions", "list", "--email", demoEmail, "extra"}, `takes no arguments, got "extra"`},
 		{[]string{"sessions", "list", "--email", demoEmail, "--limit", "-1"}, "--limit"},
-		{[]string{"sessions", "list", "--emial", demoEmail}, "flag provided but not defined: -emial"},
+		{[]string{"sessions", "list", "--emial", demoEmail}, "unknown flag --emial; did you mean --email?"},
 		{[]string{"sessions", "dance"}, `unknown command "sessions dance"`},
 		{[]string{"sessions"}, "sessions needs a subcommand"},
 	}
@@ -109,7 +109,7 @@ func TestSessionsListErrors(t *testing.T) {
 
 	// Usage is checked before the key: no key needed to learn the flags are wrong.
 	r := runCLI(t, env{}, "sessions", "list")
-	requireFailure(t, r, exitUsage, "--email or --uid")
+	requireFailure(t, r, exitUsage, "needs --email, --uid or --session-uid")
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "sessions", "list", "--email", demoEmail)

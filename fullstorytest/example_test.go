@@ -84,7 +84,10 @@ func ExampleServer_InjectFault() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable})
+	// A summary is retried on a 503 only when it says when to come back: a
+	// 503 without Retry-After may come from a gateway after the API made
+	// (and billed) the summary.
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"0"}}})
 	_, err := srv.Client().Sessions.Summarize(ctx, fullstorytest.DemoCheckoutSession, nil)
 	fmt.Println("with retries:", err, "after", len(srv.Requests()), "requests")
 

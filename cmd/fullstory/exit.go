@@ -192,6 +192,7 @@ func (a *app) exit(ctx context.Context, err error) int {
 		f.Message += "; --max-activations allows more"
 	}
 	if ctx.Err() != nil {
+		// spentNote waits for the summaries in flight to end: first.
 		if spent := a.spentNote(); spent != "" {
 			f.Message += "; " + spent
 		}

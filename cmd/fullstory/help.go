@@ -135,7 +135,7 @@ func (a *app) commandHelp(cmd *command) {
 		fmt.Fprintf(&w, "\nFlags:\n%s", own)
 	}
 	if len(cmd.json) > 0 {
-		fmt.Fprintf(&w, "\nWith --json, prints %s\n(the fields: fullstory help json).\n", jsonSynopsis(cmd.json))
+		fmt.Fprintf(&w, "\n%s", jsonSynopsis(cmd.json))
 	}
 	fmt.Fprintf(&w, "\nGlobal flags: %s (see fullstory --help).\n", strings.Join(dashedAll(globalNames(cmd.scope())), ", "))
 	a.printHelp(w.String())

@@ -10,9 +10,11 @@ import (
 // prints it all and the README's table is the same; the test of the
 // commands' output checks each document against it, field by field.
 
-// jsonDoc is one document a command prints with --json.
+// jsonDoc is one document a command prints with --json: an object with
+// fields, or one of the shapes.
 type jsonDoc struct {
 	when   string // what the command line holds for this document; "" if it is the only one
+	shape  string // the document is this shape
 	fields []jsonField
 }
 
@@ -101,13 +103,10 @@ func findShape(name string) *jsonShape {
 	return nil
 }
 
-// shapeFields returns a shape's fields, for a document that is one.
-func shapeFields(name string) []jsonField { return findShape(name).fields }
-
 // The commands' documents.
 var (
 	profilesCreateJSONDoc = []jsonDoc{{fields: []jsonField{{"id", "string", false, "the new profile's id"}}}}
-	profilesGetJSONDoc    = []jsonDoc{{fields: shapeFields("Profile")}}
+	profilesGetJSONDoc    = []jsonDoc{{shape: "Profile"}}
 	profilesListJSONDoc   = []jsonDoc{{fields: []jsonField{{"profiles", "[Profile]", false, "every profile, or --limit of them"}}}}
 	profilesUpdateJSONDoc = []jsonDoc{{fields: []jsonField{
 		{"id", "string", false, "the profile's id"},
@@ -135,7 +134,7 @@ var (
 		{"pages", "[object]", false, "its pages with their events, as the API returns them"},
 	}}}
 	summarizeJSONDoc = []jsonDoc{
-		{when: "SESSION", fields: shapeFields("Summary")},
+		{when: "SESSION", shape: "Summary"}, // a failure goes to stderr, not in "error"
 		{when: "--email or --uid", fields: []jsonField{
 			{"summaries", "[Summary]", false, "newest first"},
 			{"activations", "Activations", false, "what the summaries spent"},
@@ -145,6 +144,8 @@ var (
 		{"base_url", "string", false, "what FULLSTORY_BASE_URL takes"},
 		{"api_key", "string", false, "what FULLSTORY_API_KEY takes (public: the fake's)"},
 	}}}
+	// failureJSONDoc is what stderr holds when a run with --json fails.
+	failureJSONDoc = jsonDoc{when: "a failure, on stderr", fields: []jsonField{{"error", "Error", false, "what went wrong"}}}
 	versionJSONDoc = []jsonDoc{{fields: []jsonField{
 		{"version", "string", false, "fullstory's version"},
 		{"go", "string", false, "the Go release that built it"},
@@ -154,21 +155,31 @@ var (
 )
 
 // jsonSynopsis is a command's documents in brief, for its help:
-// {"sessions": [Session]}.
+// With --json, prints {"sessions": [Session]}.
 func jsonSynopsis(docs []jsonDoc) string {
-	var out []string
-	for _, d := range docs {
-		var keys []string
-		for _, f := range d.fields {
-			keys = append(keys, fmt.Sprintf("%q: %s", f.name, f.typ))
+	brief := func(d jsonDoc) string {
+		if d.shape != "" {
+			return "a " + d.shape
 		}
-		s := "{" + strings.Join(keys, ", ") + "}"
-		if d.when != "" {
-			s += " with " + d.when
+		keys := make([]string, len(d.fields))
+		for i, f := range d.fields {
+			keys[i] = fmt.Sprintf("%q: %s", f.name, f.typ)
 		}
-		out = append(out, s)
+		return "{" + strings.Join(keys, ", ") + "}"
 	}
-	return strings.Join(out, ";\n")
+	if len(docs) == 1 {
+		return fmt.Sprintf("With --json, prints %s; the fields: fullstory help json.\n", brief(docs[0]))
+	}
+	var b strings.Builder
+	b.WriteString("With --json (the fields: fullstory help json):\n")
+	for _, d := range docs {
+		when := "with " + d.when
+		if d.when == "" {
+			when = "otherwise"
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", when, brief(d))
+	}
+	return b.String()
 }
 
 // jsonHelp is "fullstory help json": every command's documents, then the
@@ -187,9 +198,15 @@ as Session is a shape listed under "Shapes"; object is the API's own shape.
 				title += " (" + d.when + ")"
 			}
 			fmt.Fprintf(&b, "\n%s\n", title)
+			if d.shape != "" {
+				fmt.Fprintf(&b, "  a %s\n", d.shape)
+				continue
+			}
 			writeJSONFields(&b, d.fields)
 		}
 	}
+	fmt.Fprintf(&b, "\nany command (%s)\n", failureJSONDoc.when)
+	writeJSONFields(&b, failureJSONDoc.fields)
 	b.WriteString("\nShapes:\n")
 	for _, s := range jsonShapes {
 		fmt.Fprintf(&b, "\n%s\n", s.name)

@@ -139,11 +139,13 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 	}()
 	<-summarizing
 	require.Len(t, profileIDs(t, srv), len(before)+2, "both temporary profiles exist while summarizing")
+	<-summarizing // the two sessions, with the first profile
 	cancel()
 	r := <-done
 	requireInterrupted(t, r)
 	assert.Empty(t, r.stdout)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "the temporary profiles must be deleted after Ctrl-C")
+	assert.True(t, strings.HasSuffix(r.stderr, "fullstory profiles try: interrupted; 2 summary requests were sent and may be billed; deleted the 2 temporary profiles\n"), r.stderr)
 }
 
 // TestTryCleansUpACreateCutShort interrupts the run while the API creates a

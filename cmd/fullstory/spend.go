@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -41,22 +44,69 @@ func (c *spendCap) limit(planned int) int64 {
 	return int64(planned)
 }
 
-// spending is the Client of a run that summarizes, and its cap.
+// spending is the Client of a run that summarizes, its cap, and the summary
+// attempts in flight.
 type spending struct {
-	limit  int64
-	client *fullstory.Client
+	limit    int64
+	client   *fullstory.Client
+	inFlight atomic.Int64 // attempts sent that have not ended
 }
+
+// settleTimeout bounds the wait, after Ctrl-C, for the summary attempts in
+// flight to end, so that they are counted.
+const settleTimeout = 5 * time.Second
 
 // spendingClient returns a.client(opts...) with a budget of limit
 // Activations, whose spending the run reports after Ctrl-C and in --json.
 func (a *app) spendingClient(limit int64, opts ...fullstory.Option) (*fullstory.Client, error) {
-	opts = append(opts, fullstory.WithBudget(fullstory.NewMemoryBudget(limit, fullstory.BudgetTotal)))
+	sp := &spending{limit: limit}
+	opts = append(opts, fullstory.WithBudget(fullstory.NewMemoryBudget(limit, fullstory.BudgetTotal)), fullstory.WithHooks(sp.hooks()))
 	c, err := a.client(opts...)
 	if err != nil {
 		return nil, err
 	}
-	a.spend = &spending{limit: limit, client: c}
+	sp.client, a.spend = c, sp
 	return c, nil
+}
+
+// hooks count the attempts in flight: the Client counts an attempt in
+// ActivationStats when it ends, which for a call whose callers left (after
+// Ctrl-C) is after the call returned.
+func (sp *spending) hooks() fullstory.Hooks {
+	return fullstory.Hooks{Activation: func(_ context.Context, _ *fullstory.CallInfo, ev fullstory.ActivationEvent) {
+		switch ev {
+		case fullstory.ActivationReserved:
+			sp.inFlight.Add(1)
+		case fullstory.ActivationSpent, fullstory.ActivationRefunded:
+			sp.inFlight.Add(-1)
+		}
+	}}
+}
+
+// settle waits until no attempt is in flight, for at most settleTimeout or
+// until abort closes (a second Ctrl-C).
+func (sp *spending) settle(abort <-chan struct{}) {
+	deadline := time.NewTimer(settleTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for sp.inFlight.Load() > 0 {
+		select {
+		case <-abort:
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// stats are the Client's ActivationStats, with the attempts still in
+// flight counted as spent: they were sent.
+func (sp *spending) stats() fullstory.ActivationStats {
+	st := sp.client.ActivationStats()
+	st.Spent += max(sp.inFlight.Load(), 0)
+	return st
 }
 
 // announceSpend says on a terminal, before the summaries start, how many
@@ -102,7 +152,7 @@ func (a *app) activations() *jsonActivations {
 	if a.spend == nil {
 		return nil
 	}
-	st := a.spend.client.ActivationStats()
+	st := a.spend.stats()
 	return &jsonActivations{Limit: a.spend.limit, Spent: st.Spent, Refunded: st.Refunded, Shared: st.Shared, CacheHits: st.CacheHits}
 }
 
@@ -111,7 +161,8 @@ func (a *app) activations() *jsonActivations {
 func (a *app) spentNote() string {
 	var parts []string
 	if a.spend != nil {
-		st := a.spend.client.ActivationStats()
+		a.spend.settle(a.abort)
+		st := a.spend.stats()
 		if st.Spent == 0 {
 			parts = append(parts, "no summary was sent, so no Activation was spent")
 		} else {

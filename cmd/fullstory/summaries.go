@@ -26,7 +26,7 @@ func newJSONSummary(ctx context.Context, session jsonSession, r summaryResult) j
 		j.Error = &e
 		return j
 	}
-	j.Summary, j.Response, j.Source = r.s.Text, r.s.Response, summarySource(r.s).String()
+	j.Summary, j.Response, j.Source = r.s.Text, r.s.Response, r.s.Source.String()
 	return j
 }
 
@@ -96,10 +96,4 @@ func indentJSON(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return buf.String()
-}
-
-// summarySource is where s came from. Until the Activation guard fills
-// Summary.Source, every summary is its own call's request.
-func summarySource(s *fullstory.Summary) fullstory.SummarySource {
-	return fullstory.SummaryFromAPI
 }

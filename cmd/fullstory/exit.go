@@ -129,8 +129,15 @@ func wrapf(cause error, format string, args ...any) error {
 
 // errText is err's message for people: without the "fullstory: " that
 // starts the library's, which reads doubled after the command's name or
-// mid-sentence. It only presents; nothing is decided from it.
+// mid-sentence. A summary that the budget refused is said in the terms of
+// the command line: the budget is --max-activations. It only presents;
+// nothing is decided from it.
 func errText(err error) string {
+	var composed *causeError // which quotes its cause's errText already
+	var budget *fullstory.BudgetExhaustedError
+	if !errors.As(err, &composed) && errors.As(err, &budget) {
+		return fmt.Sprintf("not sent: --max-activations %d allows no more Activations", budget.Limit)
+	}
 	return strings.TrimPrefix(err.Error(), "fullstory: ")
 }
 
@@ -188,9 +195,6 @@ func (a *app) exit(ctx context.Context, err error) int {
 		return exitOK
 	}
 	f := classify(ctx, err)
-	if f.Kind == "budget_exhausted" {
-		f.Message += "; --max-activations allows more"
-	}
 	if ctx.Err() != nil {
 		// spentNote waits for the summaries in flight to end: first.
 		if spent := a.spentNote(); spent != "" {

@@ -82,6 +82,7 @@ they start, and never spend more: --max-activations lowers the cap.
 Exit status:
 %sWith --json, a failure is also a JSON object on stderr:
   {"error": {"message", "kind", "status", "exit_code"}}
+(the fields of every --json output: fullstory help json)
 
 Try it without a key: --fake runs any command against an in-process fake
 API with demo data (a fresh one for each command), e.g.

@@ -109,7 +109,7 @@ func writeSettingsText(b *strings.Builder, profiles []*tryProfile, names []strin
 		}
 		var f strings.Builder
 		writeFields(&f, fields)
-		fmt.Fprintf(b, "%s\n", indentText(f.String(), width))
+		fmt.Fprintf(b, "%s\n\n", indentText(f.String(), width))
 	}
 }
 

@@ -60,7 +60,7 @@ func TestTryOnTerminal(t *testing.T) {
 	// Narrow: each profile's settings in turn, defaults left out.
 	r := runOnTerminal(t, e, 80, args...)
 	assert.Contains(t, r.stdout, "Profiles\n\nA: Support assistant\n  File         ../../examples/profiles/support.json\n  Slice        LAST, 200 events\n")
-	assert.Contains(t, r.stdout, "\nB: API generic synopsis\n  (the API's defaults)\n")
+	assert.Contains(t, r.stdout, "help pages, list them.\n\nB: API generic synopsis\n  (the API's defaults)\n")
 	assert.NotContains(t, r.stdout, "(default)")
 	// Wide: a row per setting.
 	r = runOnTerminal(t, e, 120, args...)

@@ -52,7 +52,7 @@ func TestSpendNotice(t *testing.T) {
 	// Said before the first summary is sent: a run refused at once says it.
 	r := runOnTerminal(t, e, 200, "summarize", id, "--max-activations", "0")
 	notice := strings.Index(r.stderr, "may spend")
-	refusal := strings.Index(r.stderr, "budget exhausted")
+	refusal := strings.Index(r.stderr, "not sent")
 	require.GreaterOrEqual(t, notice, 0)
 	assert.Less(t, notice, refusal, r.stderr)
 
@@ -75,8 +75,7 @@ func TestMaxActivationsCapsTheRun(t *testing.T) {
 
 	before := summariesSent(srv)
 	r := runCLI(t, e, "summarize", id, "--max-activations", "0")
-	line := requireFailure(t, r, exitBudget, "Activation budget exhausted")
-	assert.Contains(t, line, "--max-activations allows more")
+	requireFailure(t, r, exitBudget, "fullstory summarize: not sent: --max-activations 0 allows no more Activations")
 	assert.Empty(t, r.stdout)
 	assert.Equal(t, before, summariesSent(srv), "nothing may be spent")
 
@@ -95,6 +94,7 @@ func TestMaxActivationsCapsTheRun(t *testing.T) {
 			assert.Equal(t, "api", s.Source)
 		case s.Error.Kind == "budget_exhausted":
 			refused++
+			assert.Equal(t, "not sent: --max-activations 1 allows no more Activations", s.Error.Message)
 			assert.Equal(t, exitBudget, s.Error.ExitCode)
 			assert.Empty(t, s.Source)
 		}
@@ -109,10 +109,8 @@ func TestMaxActivationsCapsTheRun(t *testing.T) {
 	// deleted.
 	profiles := profileIDs(t, srv)
 	r = runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "2", "--max-activations", "3")
-	line = requireFailure(t, r, exitBudget, "1 of 4 summaries failed; the first: ")
-	assert.Contains(t, line, "Activation budget exhausted")
-	assert.Equal(t, 1, strings.Count(r.stdout, "**No summary:**"), r.stdout)
-	assert.Equal(t, 1, strings.Count(r.stdout, "Activation budget exhausted"), r.stdout)
+	requireFailure(t, r, exitBudget, "1 of 4 summaries failed; the first: not sent: --max-activations 3 allows no more Activations")
+	assert.Equal(t, 1, strings.Count(r.stdout, "**No summary:** not sent: --max-activations 3 allows no more Activations"), r.stdout)
 	assert.Equal(t, before+4, summariesSent(srv))
 	assert.ElementsMatch(t, profiles, profileIDs(t, srv))
 

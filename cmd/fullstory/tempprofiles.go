@@ -113,8 +113,11 @@ func (t *tempProfiles) find(ctx context.Context, stderr io.Writer) []fullstory.P
 
 // said says what cleanup did, for the message after Ctrl-C.
 func (t *tempProfiles) said() string {
-	if t.left == 0 {
-		return fmt.Sprintf("deleted the %s", count(t.deleted, "temporary profile"))
+	switch {
+	case t.left == 0 && t.deleted == 1:
+		return "deleted the temporary profile"
+	case t.left == 0:
+		return fmt.Sprintf("deleted the %d temporary profiles", t.deleted)
 	}
 	return fmt.Sprintf("deleted %d of the %s (the lines above say how to delete the others)", t.deleted, count(t.deleted+t.left, "temporary profile"))
 }

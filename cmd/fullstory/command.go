@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -164,7 +165,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return unknownCommand(name, rest)
 	}
 	a.cmd = cmd
-	if given := givenFlags(root, apiOnlyFlags()); cmd.noClient && len(given) > 0 {
+	if cmd.noClient && slices.ContainsFunc(apiOnlyFlags(), root.given) {
 		return usagef("takes no %s: they are for the commands that call the API", orList(apiOnlyFlags()))
 	}
 	return a.runCommandLine(ctx, cmd, rest)
@@ -189,17 +190,6 @@ func (a *app) runCommandLine(ctx context.Context, cmd *command, args []string) e
 	}
 	a.quietInterrupt.Store(cmd.untilInterrupted)
 	return o.run(ctx, a)
-}
-
-// givenFlags returns the flags of names that f was given.
-func givenFlags(f *flagSet, names []string) []string {
-	var given []string
-	for _, name := range names {
-		if f.given(name) {
-			given = append(given, name)
-		}
-	}
-	return given
 }
 
 func isHelpArg(s string) bool {

@@ -28,10 +28,10 @@ checkout, support and help pages, pricing pages, an Order Completed). It keeps
 profiles while it runs, so tools in any language can be tried against it.
 
 It prints the base URL and the API key as shell exports on stdout (or as
-JSON with --json), then serves until Ctrl-C. Port 0 picks
-a free port. It listens on loopback addresses unless --allow-remote says
-otherwise: its API key is public, and this library's clients send a key
-over plain http only to a loopback host. With --verbose, it logs each
+JSON with --json), then serves until Ctrl-C. Port 0 picks a free port. It
+listens on loopback addresses unless --allow-remote says otherwise: its API
+key is public, and this library's clients send a key over plain http only
+to a loopback host. With --verbose, it logs each
 request on stderr: method, path, status and latency, never the
 Authorization header or the query string (which holds emails and uids).
 

@@ -88,6 +88,9 @@ func (p *progress) say(msg string) {
 // note writes a line of its own above the progress line, which is redrawn
 // under it.
 func (p *progress) note(line string) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	if !p.finished {
 		fmt.Fprint(p.w, "\r\x1b[K")

@@ -11,14 +11,21 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// spendCap is the --max-activations flag of a command that summarizes.
+// spendCap is the --max-activations flag of a command that summarizes. Its
+// zero value has no default: the cap is then one per summary planned. A
+// command whose spending cannot be planned, such as a server, gives one:
+// spendCap{n: 5, set: true}.
 type spendCap struct {
 	n   int
 	set bool
 }
 
 func (c *spendCap) declare(f *flagSet) {
-	f.formVar("max-activations", "spend at most `N` Activations: a summary past them fails before it is sent (default: one per summary planned)",
+	usage := "spend at most `N` Activations: a summary past them fails before it is sent (default: one per summary planned)"
+	if c.set {
+		usage = "spend at most `N` Activations in this run: a summary past them fails before it is sent"
+	}
+	f.formVar("max-activations", usage,
 		func(s string) string {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
@@ -117,11 +124,11 @@ func (a *app) announceSpend(p *progress, summaries int) {
 		return
 	}
 	msg := fmt.Sprintf("fullstory %s: %s", a.cmd.name, spendPlan(summaries, a.spend.limit))
-	if p != nil {
-		p.note(wrapText(msg, a.width()))
+	if p == nil { // no progress line: not yet, or none with --verbose
+		a.notef("%s", msg)
 		return
 	}
-	a.notef("%s", msg)
+	p.note(wrapText(msg, a.width()))
 }
 
 // spendPlan says what planned summaries may spend under a cap of limit.

@@ -178,3 +178,19 @@ func TestInterruptSaysWhatWasSent(t *testing.T) {
 	requireInterrupted(t, r)
 	assert.True(t, strings.HasSuffix(r.stderr, "; no summary was sent, so no Activation was spent\n"), r.stderr)
 }
+
+// TestSpendCapDefault: a command that cannot plan its spending gives the
+// cap a default, which help shows and the flag overrides.
+func TestSpendCapDefault(t *testing.T) {
+	c := spendCap{n: 5, set: true}
+	f := newFlagSet("x")
+	c.declare(f)
+	assert.Equal(t, "  --max-activations N\n      spend at most N Activations in this run: a summary past them fails before it is sent (default 5)\n", flagHelp(f, func(string) bool { return true }))
+	assert.Equal(t, int64(5), c.limit(100))
+	_, err := parse(f, []string{"--max-activations", "2"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), c.limit(100))
+
+	var planned spendCap
+	assert.Equal(t, int64(3), planned.limit(3), "without a default, the plan")
+}

@@ -132,9 +132,7 @@ func TestExitTable(t *testing.T) {
 	var documented []string
 	for _, f := range findShape("Error").fields {
 		if f.name == "kind" {
-			for _, k := range strings.Split(strings.NewReplacer(" or ", ", ").Replace(f.desc), ", ") {
-				documented = append(documented, k)
-			}
+			documented = append(documented, strings.Split(strings.NewReplacer(" or ", ", ").Replace(f.desc), ", ")...)
 		}
 	}
 	assert.ElementsMatch(t, kinds, documented)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -51,23 +48,17 @@ func (c *spendCap) limit(planned int) int64 {
 	return int64(planned)
 }
 
-// spending is the Client of a run that summarizes, its cap, and the summary
-// attempts in flight.
+// spending is the Client of a run that summarizes and its cap.
 type spending struct {
-	limit    int64
-	client   *fullstory.Client
-	inFlight atomic.Int64 // attempts sent that have not ended
+	limit  int64
+	client *fullstory.Client
 }
-
-// settleTimeout bounds the wait, after Ctrl-C, for the summary attempts in
-// flight to end, so that they are counted.
-const settleTimeout = 5 * time.Second
 
 // spendingClient returns a.client(opts...) with a budget of limit
 // Activations, whose spending the run reports after Ctrl-C and in --json.
 func (a *app) spendingClient(limit int64, opts ...fullstory.Option) (*fullstory.Client, error) {
 	sp := &spending{limit: limit}
-	opts = append(opts, fullstory.WithBudget(fullstory.NewMemoryBudget(limit, fullstory.BudgetTotal)), fullstory.WithHooks(sp.hooks()))
+	opts = append(opts, fullstory.WithBudget(fullstory.NewMemoryBudget(limit, fullstory.BudgetTotal)))
 	c, err := a.client(opts...)
 	if err != nil {
 		return nil, err
@@ -76,45 +67,9 @@ func (a *app) spendingClient(limit int64, opts ...fullstory.Option) (*fullstory.
 	return c, nil
 }
 
-// hooks count the attempts in flight: the Client counts an attempt in
-// ActivationStats when it ends, which for a call whose callers left (after
-// Ctrl-C) is after the call returned.
-func (sp *spending) hooks() fullstory.Hooks {
-	return fullstory.Hooks{Activation: func(_ context.Context, _ *fullstory.CallInfo, ev fullstory.ActivationEvent) {
-		switch ev {
-		case fullstory.ActivationReserved:
-			sp.inFlight.Add(1)
-		case fullstory.ActivationSpent, fullstory.ActivationRefunded:
-			sp.inFlight.Add(-1)
-		}
-	}}
-}
-
-// settle waits until no attempt is in flight, for at most settleTimeout or
-// until abort closes (a second Ctrl-C).
-func (sp *spending) settle(abort <-chan struct{}) {
-	deadline := time.NewTimer(settleTimeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for sp.inFlight.Load() > 0 {
-		select {
-		case <-abort:
-			return
-		case <-deadline.C:
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// stats are the Client's ActivationStats, with the attempts still in
-// flight counted as spent: they were sent.
-func (sp *spending) stats() fullstory.ActivationStats {
-	st := sp.client.ActivationStats()
-	st.Spent += max(sp.inFlight.Load(), 0)
-	return st
-}
+// stats are the Client's ActivationStats: an attempt counts as spent from
+// the moment it is sent, also one still in flight after Ctrl-C.
+func (sp *spending) stats() fullstory.ActivationStats { return sp.client.ActivationStats() }
 
 // announceSpend says on a terminal, before the summaries start, how many
 // Activations they may spend. p is the progress line, which the notice goes
@@ -168,7 +123,6 @@ func (a *app) activations() *jsonActivations {
 func (a *app) spentNote() string {
 	var parts []string
 	if a.spend != nil {
-		a.spend.settle(a.abort)
 		st := a.spend.stats()
 		if st.Spent == 0 {
 			parts = append(parts, "no summary was sent, so no Activation was spent")

@@ -100,8 +100,8 @@ func TestSummarizeWithProfile(t *testing.T) {
 func TestSummarizeStructured(t *testing.T) {
 	h := newHarness(t, Options{})
 	schema, err := fullstory.SchemaFor[struct {
-		Goal         string `json:"goal"`
-		FinalAction  string `json:"final_action"`
+		Goal        string `json:"goal"`
+		FinalAction string `json:"final_action"`
 	}]()
 	require.NoError(t, err)
 	id, err := h.fake.Client().Profiles.Create(context.Background(), &fullstory.ProfileRequest{Name: "structured",

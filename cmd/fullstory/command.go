@@ -35,6 +35,7 @@ func commands() []*command {
 		cmdSessionsList, cmdSessionsEvents, cmdSessionsContext,
 		cmdSummarize,
 		cmdFake,
+		cmdMCP,
 		{name: "help", args: "[COMMAND]", summary: "Show the help of fullstory or of a command", run: (*app).help},
 		{name: "completion", args: "bash|zsh|fish", summary: "Print a shell completion script", help: completionHelp, run: (*app).completion},
 		{name: "version", summary: "Print the version", run: (*app).version},
@@ -229,6 +230,7 @@ Environment:
   FULLSTORY_API_KEY   a Fullstory server API key (Admin or Architect role);
                       never taken from a flag, so it stays out of shell history
   FULLSTORY_BASE_URL  the API base URL, e.g. that of "fullstory fake"
+  FULLSTORY_MCP_TOKEN the bearer token of "fullstory mcp --http"
   COLUMNS             the width that tables, help and summaries fit in
                       (default: the terminal's, else 80)
 

@@ -234,7 +234,9 @@ func TestMCPBinary(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	gobin, err := exec.LookPath("go")
+	require.NoError(t, err)
+	build := exec.Command(gobin, "build", "-o", bin, ".")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 

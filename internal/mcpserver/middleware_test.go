@@ -24,19 +24,18 @@ func TestPanicIsAnErrorResult(t *testing.T) {
 	defer fake.Close()
 	var logs syncBuffer
 	g := guard(t, 5)
-	srv, err := New(fake.Client(g.ClientOptions()...), Options{Guard: g, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	srv, err := New(fake.Client(g.ClientOptions()...), Options{Guard: g, Secrets: []string{fake.APIKey}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	mcp.AddTool(srv, &mcp.Tool{Name: "boom"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
-		var m map[string]int
-		m["x"] = 1 // assignment to a nil map
-		return nil, nil, nil
+		panic("tool exploded holding " + fake.APIKey)
 	})
 	cs := connect(t, srv)
 	msg := callErr(t, cs, "boom", nil)
 	assert.Equal(t, internalError, msg, "nothing of the panic reaches the model")
 	out, _ := callOK[ListSessionsOutput](t, cs, ToolListSessions, map[string]any{"email": fullstorytest.DemoEmail})
 	assert.Len(t, out.Sessions, 4, "the server still serves")
-	assert.Contains(t, logs.String(), "assignment to entry in nil map", "the panic is logged, for whoever runs the server")
+	assert.Contains(t, logs.String(), "tool exploded holding [redacted]", "the panic is logged, for whoever runs the server, without the key")
+	assert.NotContains(t, logs.String(), fake.APIKey)
 	assert.Contains(t, logs.String(), `msg="fullstory mcp: tool call" tool=list_sessions`)
 	assert.NotContains(t, logs.String(), fullstorytest.DemoEmail, "arguments are never logged")
 }

@@ -56,49 +56,62 @@ Examples:
   export FULLSTORY_MCP_TOKEN=$(openssl rand -hex 32)
   fullstory mcp --http 127.0.0.1:8765
 `,
-	run: (*app).mcp,
+	options: func() options {
+		return &mcpOptions{cap: spendCap{n: mcpserver.DefaultMaxActivations, set: true}}
+	},
 }
 
-func (a *app) mcp(ctx context.Context, cmd *command, args []string) error {
-	fs := a.flags(cmd)
-	addr := fs.String("http", "", "serve streamable HTTP on `ADDR`, e.g. 127.0.0.1:8765, with the bearer token in FULLSTORY_MCP_TOKEN (default: stdio)")
-	remote := fs.Bool("allow-remote", false, "with --http, allow an ADDR that is not a loopback one")
-	maxActivations := a.intFlag(fs, "max-activations", mcpserver.DefaultMaxActivations, "let this run spend at most `N` Activations on summaries; 0 refuses every summary")
-	readOnly := fs.Bool("read-only", false, "leave out summarize_session: nothing can spend an Activation")
-	writes := fs.Bool("allow-writes", false, "offer create_profile and update_profile, which change the account's prompt profiles")
-	noUser := fs.Bool("exclude-user-context", false, "keep the user part of a session's context (name, email, user properties) from the agent and from the summaries")
-	pos, err := a.parse(cmd, fs, args)
-	if err != nil {
+// mcpOptions are the flags of one server run.
+type mcpOptions struct {
+	addr     string // --http: streamable HTTP on it, else stdio
+	remote   bool
+	cap      spendCap
+	readOnly bool
+	writes   bool
+	noUser   bool
+}
+
+func (o *mcpOptions) declare(f *flagSet) {
+	f.stringVar(&o.addr, "http", "serve streamable HTTP on `ADDR`, e.g. 127.0.0.1:8765, with the bearer token in FULLSTORY_MCP_TOKEN (default: stdio)")
+	f.boolVar(&o.remote, "allow-remote", "with --http, allow an ADDR that is not a loopback one")
+	o.cap.declare(f)
+	f.boolVar(&o.readOnly, "read-only", "leave out summarize_session: nothing can spend an Activation")
+	f.boolVar(&o.writes, "allow-writes", "offer create_profile and update_profile, which change the account's prompt profiles")
+	f.boolVar(&o.noUser, "exclude-user-context", "keep the user part of a session's context (name, email, user properties) from the agent and from the summaries")
+}
+
+func (o *mcpOptions) validate(args []string, f *flagSet) error {
+	if err := noArgs(args); err != nil {
 		return err
 	}
 	switch {
-	case len(pos) > 0:
-		return usagef("takes no arguments, got %q", pos[0])
-	case a.g.json:
-		return usagef("takes no --json: it speaks JSON-RPC on stdout already")
-	case *maxActivations < 0:
-		return usagef("--max-activations must not be negative")
-	case *readOnly && isSet(fs, "max-activations"):
+	case o.readOnly && f.given("max-activations"):
 		return usagef("--max-activations does not apply with --read-only, which offers no summaries")
-	case *remote && *addr == "":
+	case o.remote && o.addr == "":
 		return usagef("--allow-remote goes with --http")
 	}
+	return nil
+}
+
+func (o *mcpOptions) run(ctx context.Context, a *app) error {
+	if a.g.json {
+		return usagef("takes no --json: it speaks JSON-RPC on stdout already")
+	}
 	token := a.env("FULLSTORY_MCP_TOKEN")
-	if *addr != "" && len(token) < mcpserver.MinTokenLen {
+	if o.addr != "" && len(token) < mcpserver.MinTokenLen {
 		return &usageError{msg: "--http needs a bearer token of at least 16 characters in FULLSTORY_MCP_TOKEN, e.g. export FULLSTORY_MCP_TOKEN=$(openssl rand -hex 32); hosts send it as Authorization: Bearer <token>"}
 	}
-	opts := mcpserver.Options{ReadOnly: *readOnly, AllowWrites: *writes, ExcludeUserContext: *noUser, Secrets: []string{a.env("FULLSTORY_API_KEY"), token}}
+	opts := mcpserver.Options{ReadOnly: o.readOnly, AllowWrites: o.writes, ExcludeUserContext: o.noUser, Secrets: []string{a.env("FULLSTORY_API_KEY"), token}}
 	if a.g.verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(a.stderr, nil))
 	}
-	if !*readOnly {
-		if opts.Guard, err = mcpserver.NewGuard(int64(*maxActivations)); err != nil {
+	var clientOpts []fullstory.Option
+	if !o.readOnly {
+		g, err := mcpserver.NewGuard(int64(o.cap.n))
+		if err != nil {
 			return err
 		}
-	}
-	var clientOpts []fullstory.Option
-	if opts.Guard != nil {
-		clientOpts = opts.Guard.ClientOptions()
+		opts.Guard, clientOpts = g, g.ClientOptions()
 	}
 	c, err := a.client(clientOpts...)
 	if err != nil {
@@ -108,8 +121,8 @@ func (a *app) mcp(ctx context.Context, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *addr != "" {
-		return a.serveMCPHTTP(ctx, srv, *addr, *remote, token, opts.Logger)
+	if o.addr != "" {
+		return a.serveMCPHTTP(ctx, srv, o.addr, o.remote, token, opts.Logger)
 	}
 	// Only protocol may reach the host on stdout: whatever else would print
 	// there goes to stderr while the server runs.
@@ -118,10 +131,10 @@ func (a *app) mcp(ctx context.Context, cmd *command, args []string) error {
 		os.Stdout = os.Stderr
 		defer func() { os.Stdout = f }()
 	}
-	if a.g.verbose && *readOnly {
+	if a.g.verbose && o.readOnly {
 		a.notef("fullstory mcp: serving MCP on stdio, read-only: no summaries")
 	} else if a.g.verbose {
-		a.notef("fullstory mcp: serving MCP on stdio; at most %d Activations this run", *maxActivations)
+		a.notef("fullstory mcp: serving MCP on stdio; at most %d Activations this run", o.cap.n)
 	}
 	err = mcpserver.ServeStdio(ctx, srv, a.stdin, out)
 	if ctx.Err() != nil {

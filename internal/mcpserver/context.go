@@ -84,15 +84,16 @@ func (s *server) sessionContext(ctx context.Context, _ *mcp.CallToolRequest, in 
 		offset int
 	)
 	if in.Cursor != "" {
-		var err error
-		if data, token, offset, err = s.heldContext(in); err != nil {
+		held, tok, off, err := s.resume(ToolGetSessionContext, "cx", in.Cursor, in.Session)
+		if err != nil {
 			return nil, SessionContextOutput{}, err
 		}
-	} else {
-		if strings.TrimSpace(in.Session) == "" {
-			return nil, SessionContextOutput{}, argError("session", "is required for the first page (or give the cursor of a previous page)")
+		data, token, offset = held.(*contextData), tok, off
+		if p := strings.TrimSpace(in.Profile); p != "" && p != data.profile {
+			return nil, SessionContextOutput{}, argError("cursor", "was made with another profile; leave profile out when paging")
 		}
-		id, err := parseSession(in.Session)
+	} else {
+		id, err := firstSession(in.Session)
 		if err != nil {
 			return nil, SessionContextOutput{}, err
 		}
@@ -176,34 +177,8 @@ func countEvents(pages []ContextPage) int {
 	return n
 }
 
-// heldContext finds the context a cursor points into.
-func (s *server) heldContext(in SessionContextInput) (data *contextData, token string, offset int, err error) {
-	token, offset, ok := parseCursor("cx", in.Cursor)
-	if !ok {
-		return nil, "", 0, argError("cursor", "is not a cursor of %s; pass next_cursor exactly as a result gave it", ToolGetSessionContext)
-	}
-	v, ok := s.held.get("cx", token)
-	if !ok {
-		return nil, "", 0, argError("cursor", "has expired (the server holds a session's context for 15 idle minutes, and a few sessions at a time); call %s again with the session (and profile), for free, and page from there", ToolGetSessionContext)
-	}
-	data = v.(*contextData)
-	if in.Session != "" {
-		id, err := parseSession(in.Session)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		if id != data.session {
-			return nil, "", 0, argError("cursor", "belongs to another session (%s); leave session out, or pass the cursor of this session's previous result", data.session)
-		}
-	}
-	if p := strings.TrimSpace(in.Profile); p != "" && p != data.profile {
-		return nil, "", 0, argError("cursor", "was made with another profile; leave profile out when paging")
-	}
-	if offset >= len(data.items) {
-		return nil, "", 0, argError("cursor", "points past the context's end")
-	}
-	return data, token, offset, nil
-}
+func (d *contextData) sessionID() fullstory.SessionID { return d.session }
+func (d *contextData) length() int                    { return len(d.items) }
 
 // newContextData numbers and sizes the context's events, trimming any too
 // large for a page alone.

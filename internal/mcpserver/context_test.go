@@ -49,6 +49,17 @@ func TestSessionContextWithProfile(t *testing.T) {
 
 	msg := callErr(t, h.cs, ToolGetSessionContext, map[string]any{"session": checkout, "profile": "missing"})
 	assert.Contains(t, msg, "not found")
+
+	page, _ := callOK[SessionContextOutput](t, h.cs, ToolGetSessionContext, map[string]any{"session": checkout, "profile": string(id), "limit": 2})
+	require.NotEmpty(t, page.NextCursor)
+	msg = callErr(t, h.cs, ToolGetSessionContext, map[string]any{"cursor": page.NextCursor, "profile": "other"})
+	assert.Contains(t, msg, "was made with another profile")
+	next, _ := callOK[SessionContextOutput](t, h.cs, ToolGetSessionContext, map[string]any{"cursor": page.NextCursor, "profile": string(id)})
+	assert.Equal(t, string(id), next.Profile)
+	assert.Nil(t, next.Context, "the session's context is on the first page only")
+	assert.Equal(t, 2, next.Offset)
+	msg = callErr(t, h.cs, ToolGetSessionEvents, map[string]any{"cursor": page.NextCursor})
+	assert.Contains(t, msg, "is not a cursor of get_session_events", "a context cursor is refused by the events tool")
 }
 
 // --exclude-user-context: the request asks the API to leave the user out,

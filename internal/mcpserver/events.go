@@ -54,15 +54,13 @@ func (s *server) sessionEvents(ctx context.Context, _ *mcp.CallToolRequest, in S
 		offset int
 	)
 	if in.Cursor != "" {
-		var err error
-		if data, token, offset, err = s.heldEvents(in); err != nil {
+		held, tok, off, err := s.resume(ToolGetSessionEvents, "ev", in.Cursor, in.Session)
+		if err != nil {
 			return nil, SessionEventsOutput{}, err
 		}
+		data, token, offset = held.(*eventsData), tok, off
 	} else {
-		if strings.TrimSpace(in.Session) == "" {
-			return nil, SessionEventsOutput{}, argError("session", "is required for the first page (or give the cursor of a previous page)")
-		}
-		id, err := parseSession(in.Session)
+		id, err := firstSession(in.Session)
 		if err != nil {
 			return nil, SessionEventsOutput{}, err
 		}
@@ -99,31 +97,8 @@ func (s *server) sessionEvents(ctx context.Context, _ *mcp.CallToolRequest, in S
 	return textResult(b.String()), out, nil
 }
 
-// heldEvents finds the events a cursor points into.
-func (s *server) heldEvents(in SessionEventsInput) (data *eventsData, token string, offset int, err error) {
-	token, offset, ok := parseCursor("ev", in.Cursor)
-	if !ok {
-		return nil, "", 0, argError("cursor", "is not a cursor of %s; pass next_cursor exactly as a page gave it", ToolGetSessionEvents)
-	}
-	v, ok := s.held.get("ev", token)
-	if !ok {
-		return nil, "", 0, argError("cursor", "has expired (the server holds a session's events for 15 idle minutes, and a few sessions at a time); call %s again with the session alone, for free, and page from there", ToolGetSessionEvents)
-	}
-	data = v.(*eventsData)
-	if in.Session != "" {
-		id, err := parseSession(in.Session)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		if id != data.session {
-			return nil, "", 0, argError("cursor", "belongs to another session (%s); leave session out, or pass the cursor of this session's previous page", data.session)
-		}
-	}
-	if offset >= len(data.events) {
-		return nil, "", 0, argError("cursor", "points past the session's last event")
-	}
-	return data, token, offset, nil
-}
+func (d *eventsData) sessionID() fullstory.SessionID { return d.session }
+func (d *eventsData) length() int                    { return len(d.events) }
 
 // newEventsData sizes the events, trimming any too large for a page alone.
 func newEventsData(id fullstory.SessionID, events []fullstory.Event) *eventsData {

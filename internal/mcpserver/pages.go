@@ -3,6 +3,8 @@ package mcpserver
 import (
 	"encoding/json"
 	"strings"
+
+	fullstory "github.com/summarykit/fullstory-go"
 )
 
 // Bounds of one paged result. No result goes over maxResultBytes, whatever
@@ -58,4 +60,46 @@ func nextText(b *strings.Builder, tool, cursor string) {
 		return
 	}
 	b.WriteString(" Next page: call " + tool + " with cursor " + cursor + ".")
+}
+
+// paged is what a paged tool holds of a session.
+type paged interface {
+	sessionID() fullstory.SessionID
+	length() int
+}
+
+// resume finds what a cursor of kind points into, for tool: the held data,
+// its handle and the offset of the page asked for. session, if given, must
+// be the cursor's.
+func (s *server) resume(tool, kind, cursor, session string) (data paged, token string, offset int, err error) {
+	token, offset, ok := parseCursor(kind, cursor)
+	if !ok {
+		return nil, "", 0, argError("cursor", "is not a cursor of %s; pass next_cursor exactly as a result gave it", tool)
+	}
+	v, ok := s.held.get(kind, token)
+	if !ok {
+		return nil, "", 0, argError("cursor", "has expired (the server holds a fetched session for 15 idle minutes, and a few sessions at a time); call %s again without cursor, for free, and page from there", tool)
+	}
+	data = v.(paged)
+	if session != "" {
+		id, err := parseSession(session)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		if id != data.sessionID() {
+			return nil, "", 0, argError("cursor", "belongs to another session (%s); leave session out, or pass the cursor of this session's previous result", data.sessionID())
+		}
+	}
+	if offset >= data.length() {
+		return nil, "", 0, argError("cursor", "points past the end of what %s holds", tool)
+	}
+	return data, token, offset, nil
+}
+
+// firstSession reads the session argument of a paged tool's first call.
+func firstSession(raw string) (fullstory.SessionID, error) {
+	if strings.TrimSpace(raw) == "" {
+		return fullstory.SessionID{}, argError("session", "is required for the first page (or give the cursor of a previous page)")
+	}
+	return parseSession(raw)
 }

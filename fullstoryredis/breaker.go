@@ -33,9 +33,6 @@ func (b *breaker) allow() bool {
 	return now >= at && b.retryAt.CompareAndSwap(at, now+b.coolDown.Nanoseconds())
 }
 
-// closed reports whether Redis worked on the last try.
-func (b *breaker) closed() bool { return b.retryAt.Load() == 0 }
-
 // result records how a call went.
 func (b *breaker) result(err error) {
 	if err == nil {

@@ -23,6 +23,10 @@ var ErrBudgetLost = errors.New("fullstoryredis: Redis lost the Activation budget
 // deadline and the client's options.
 const budgetTimeout = 500 * time.Millisecond
 
+// budgetCoolDown: after Redis failed, Reserve fails at once for this long,
+// rather than wait for a Redis that is likely still down.
+const budgetCoolDown = time.Second
+
 // budgetGrace is how long a period's counter outlives the period, so that
 // a late refund still finds it and its use can still be read.
 const budgetGrace = 7 * 24 * time.Hour
@@ -60,6 +64,9 @@ type Budget struct {
 	// seen: this Budget has found its marker in Redis, so a Redis without
 	// it has lost the count rather than never had one.
 	seen atomic.Bool
+
+	breaker *breaker
+	lastErr atomic.Pointer[error] // Redis's last failure, for the breaker's refusals
 }
 
 // NewBudget returns a budget of limit Activations per period, shared by
@@ -69,7 +76,7 @@ type Budget struct {
 // fullstory.ErrInvalidArgument by Reserve, never a panic. A limit of 0
 // refuses every summary.
 func NewBudget(rdb redis.UniversalClient, key string, limit int64, per fullstory.BudgetPeriod) *Budget {
-	b := &Budget{rdb: rdb, key: key, limit: limit, per: per, now: time.Now}
+	b := &Budget{rdb: rdb, key: key, limit: limit, per: per, now: time.Now, breaker: newBreaker(budgetCoolDown)}
 	switch {
 	case checkClient(rdb) != nil:
 		b.err = checkClient(rdb)
@@ -172,6 +179,12 @@ func (b *Budget) Reserve(ctx context.Context) (fullstory.Reservation, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
+	if !b.breaker.allow() {
+		if last := b.lastErr.Load(); last != nil {
+			return nil, unavailable(fmt.Errorf("fullstoryredis: Redis failed less than %s ago: %w", budgetCoolDown, *last))
+		}
+		return nil, unavailable(errors.New("fullstoryredis: Redis failed a moment ago"))
+	}
 	id := rand.Text()
 	ps := b.periods(b.now())
 	keys, cand := b.scriptArgs(ps)
@@ -190,6 +203,12 @@ func (b *Budget) Reserve(ctx context.Context) (fullstory.Reservation, error) {
 			_ = res.Refund(context.Background())
 		}
 	})
+	if ctx.Err() == nil || err == nil {
+		b.breaker.result(err)
+		if err != nil {
+			b.lastErr.Store(&err)
+		}
+	}
 	if err != nil {
 		return nil, unavailable(err)
 	}

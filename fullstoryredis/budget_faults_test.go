@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,4 +228,37 @@ func BenchmarkBudget(b *testing.B) {
 		}
 		b.ReportMetric(float64(counter.total.Load())/float64(b.N), "cmds/op")
 	})
+}
+
+// After Redis failed, Reserve fails at once for a second (a Redis down
+// would otherwise cost every summary the whole bound), then asks again.
+func TestBudgetFailsFastAfterAFailure(t *testing.T) {
+	t.Parallel()
+	s, _ := startRedis(t)
+	rdb := s.Client(t)
+	counter := &commandCounter{}
+	rdb.AddHook(counter)
+	b := fullstoryredis.NewBudget(rdb, keyFor(t), 10, fullstory.BudgetMonthly)
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	fullstoryredis.SetBudgetBreakerClock(b, func() time.Time { return time.Unix(0, now.Load()) })
+	ctx := context.Background()
+	_, err := b.Reserve(ctx)
+	require.NoError(t, err)
+
+	s.Kill()
+	_, err = b.Reserve(ctx)
+	require.ErrorIs(t, err, fullstory.ErrBudgetUnavailable)
+	counter.total.Store(0)
+	for range 50 {
+		_, err := b.Reserve(ctx)
+		require.ErrorIs(t, err, fullstory.ErrBudgetUnavailable)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "the last failure is wrapped")
+	}
+	assert.Zero(t, counter.total.Load())
+
+	require.NoError(t, s.Restart())
+	now.Add(int64(1100 * time.Millisecond))
+	_, err = b.Reserve(ctx)
+	require.ErrorIs(t, err, fullstoryredis.ErrBudgetLost, "asked again: and Redis came back empty")
 }

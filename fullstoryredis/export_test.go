@@ -16,3 +16,6 @@ func SetCacheClock(c *Cache, now func() time.Time) { c.breaker.now = now }
 
 // SetLimiterClock sets the clock of l's breaker.
 func SetLimiterClock(l *Limiter, now func() time.Time) { l.breaker.now = now }
+
+// SetBudgetBreakerClock sets the clock of b's breaker.
+func SetBudgetBreakerClock(b *Budget, now func() time.Time) { b.breaker.now = now }

@@ -22,6 +22,7 @@ import (
 // address from REDIS_URL as a program would (the tests start their own).
 // Without redis-server the package is skipped, and fails under CI=true.
 func TestMain(m *testing.M) {
+	redistest.Quiet()
 	if os.Getenv("REDIS_URL") == "" {
 		s, err := redistest.Launch()
 		switch {

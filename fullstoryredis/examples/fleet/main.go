@@ -116,7 +116,7 @@ func fleet(ctx context.Context, opts *redis.Options, replicas, sessions int, bud
 	admin := redis.NewClient(opts)
 	defer admin.Close()
 	if err := admin.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("Redis does not answer: %w", err)
+		return fmt.Errorf("no answer from Redis: %w", err)
 	}
 	defer deleteKeys(admin, prefix)
 

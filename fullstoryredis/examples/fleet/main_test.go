@@ -15,7 +15,10 @@ import (
 	"github.com/summarykit/fullstory-go/fullstoryredis/internal/redistest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	redistest.Quiet()
+	goleak.VerifyTestMain(m)
+}
 
 var replicaLine = regexp.MustCompile(`replica \d: +(\d+) made, +(\d+) from the cache, +(\d+) shared, +(\d+) refused by the budget, (\d+) failed`)
 

@@ -169,3 +169,12 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return string(b.buf)
 }
+
+// Quiet stops go-redis from logging (to stderr, by default) the failures
+// the tests cause on purpose. It changes go-redis's global logger: call it
+// from TestMain only.
+func Quiet() { redis.SetLogger(quietLogger{}) }
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}

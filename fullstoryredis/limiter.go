@@ -39,13 +39,17 @@ const (
 // rate together from the 429s any of them meets. Fullstory does not publish
 // its limit; none needs to be told.
 //
-// How it learns: until the first 429 it starts at 50 attempts a second and
-// grows ×1.5 every 50ms while callers wait. Each 429 marks a moment when
-// the account had nothing left: the attempts accepted between two such
-// marks over the time between them are the account's rate, and the fleet
-// paces at 95% of that, probing upward (slowly near the rate, faster the
-// longer no 429 comes) while callers wait. A 429 counts once: those that
-// answer attempts sent before the last change are not counted again. A 429
+// How it learns: every attempt waits its turn in one queue, served at the
+// fleet's pace. Until the first 429 the pace starts at 50 attempts a second
+// and grows ×1.25 every 50ms while attempts wait; the first 429 halves it.
+// Each 429 marks a moment when the account had nothing left: the attempts
+// it accepted between two such marks, over the time attempts waited
+// between them, are its rate, and the fleet paces just under that,
+// probing above it while attempts wait, the more slowly the more its
+// measures agree (a limit the account raises is found within seconds, one
+// it lowers at the next 429s). A 429 counts once: those that answer
+// attempts sent before the last change of pace are not counted again, and
+// one alone may be an attempt the machine held up, so it takes two. A 429
 // whose Retry-After is over 2s pauses the whole fleet until then.
 //
 // What the fleet learned lives in Redis, in the hash at key, until a day

@@ -17,33 +17,38 @@
 --
 -- Every 429 marks a moment when the account had nothing left: the
 -- attempts accepted between two marks, over the time callers waited
--- between them, measure the account's rate, and r is set just under it.
--- The measure is exact when the account refused many in between, or when
--- the window is short; in a long window with few refused, the account's
+-- between them, measure the account's rate; r starts again just under it
+-- and a cubic brings it back up to the plateau W, a hair under it, then
+-- probes above, the more slowly the surer the measures agree ('c'). The
+-- measure is exact when the account refused many in between, or when the
+-- window is short; in a long window with few refused, the account's
 -- bucket may have filled and overflowed, so the measure is low, and the
 -- rate at the 429 (above the account's) is averaged in. When the last mark
--- is too recent to measure, r is cut by a share. A 429 counts only if it
--- answers an attempt sent after the last change of r ('hold'). While callers wait, r grows: fast before the first 429
--- (phase 's'), gently from a cut until a 429 can be measured ('p'), then
--- along a cubic that stays near the measured rate W for seconds and probes
--- above it the longer no 429 comes ('c').
+-- is too recent to measure, r is cut by a share and rises gently until it
+-- can be ('p'). A 429 is news only if it answers an attempt sent after the
+-- last change of r ('hold'), and one alone may be an attempt the machine
+-- held up: it takes two, except the very first. Before that first 429, r
+-- grows fast while callers wait ('s').
 local START_RATE, START_BURST, START_GROWTH = 50, 5, 4.46 -- /s, attempts, ×1.25 per 50ms
 local PROBE_GROWTH = 1.9 -- ×1.1 per 50ms, from a cut until a measure
-local MARGIN, BETA_FIRST, BETA = 0.97, 0.5, 0.9
+local MARGIN, PLATEAU = 0.97, 0.99 -- of a measure: where r starts, where the cubic levels off
+local BETA_FIRST, BETA = 0.5, 0.9
 local SATURATED = 0.1    -- this share refused between two marks: the account set the pace
-local C = 0.01           -- the cubic's shape: K = 1.4s back to W, 2.9s to 1.03W
+local C_FIRST = 0.1      -- the cubic's shape after the first measure: 0.6s back to W, 1.2s to 1.02W, 1.6s to 1.1W
+local C = 0.01           -- after one more than 4% from the last: 1.3s back, 2.7s to 1.03W, 4.1s to 1.22W
+local C_SURE = 0.002     -- after one within 4% of the last: 2.2s back, 4.3s to 1.02W, 6.8s to 1.2W
 local MIN_WINDOW = 0.1   -- s of waiting callers: a shorter window is not measured
 local LONG_WINDOW = 1    -- s: in a longer one, the account's bucket may have overflowed
 local MIN_RATE = 1       -- attempts/s
 local STRETCH_RATE = 80  -- below it the probe's clock runs slower in proportion
-local SLACK = 25000      -- µs: attempts let go before a change may be sent this much later (Wait's last leg)
+local SLACK = 40000      -- µs: attempts let go before a change may be sent this much later (Wait's last leg)
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local ticket, maxWait, n429 = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local pause, ceiling, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local f = {'r', 'served', 'q', 'st', 'W', 'K', 'tau', 'hold', 'n429', 'mt', 'mE', 'w429', 'busy', 'ph'}
+local f = {'r', 'served', 'q', 'st', 'W', 'K', 'tau', 'hold', 'n429', 'mt', 'mE', 'w429', 'f429', 'busy', 'm', 'last', 'sure', 'ph'}
 local s = redis.call('HMGET', KEYS[1], unpack(f))
 local v = {}
 if s[1] then
@@ -51,7 +56,14 @@ if s[1] then
   v.ph = s[#f]
 else -- nothing learned yet
   v = {r = START_RATE, served = START_BURST, q = 0, st = now, W = START_RATE, K = 0, tau = 0, hold = 0,
-       n429 = 0, mt = 0, mE = 0, w429 = 0, busy = 0, ph = 's'}
+       n429 = 0, mt = 0, mE = 0, w429 = 0, f429 = 0, busy = 0, m = 0, last = 0, sure = 0, ph = 's'}
+end
+
+-- the cubic's shape: how sure the last measure is
+local function shape(m, sure)
+  if m <= 1 then return C_FIRST end
+  if sure == 1 then return C_SURE end
+  return C
 end
 
 local function cap(x)
@@ -84,35 +96,41 @@ if dt > 0 then
       nr = v.W * math.exp(PROBE_GROWTH * v.tau)
     else
       local x = v.tau / math.max(1, STRETCH_RATE / v.W) - v.K
-      nr = v.W * (1 + C * x * x * x)
+      nr = v.W * (1 + shape(v.m, v.sure) * x * x * x)
     end
     nr = cap(nr)
     if nr > v.r then v.r = nr end
   end
 end
 
--- Learn from the 429s reported: w429 counts those of attempts sent after
--- the last change (the mark's, or a cut's since).
+-- Learn from the 429s reported. Those of attempts sent after the last
+-- change are news: f429 counts them since that change, w429 since the
+-- mark. One alone may be an attempt that the machine held up past the
+-- change; it takes two to act, except for the very first 429.
 v.n429 = v.n429 + n429
-local fresh = 0
 for i = 7, #ARGV do
-  local sent = tonumber(ARGV[i])
-  if v.mt > 0 and sent > v.hold then v.w429 = v.w429 + 1 end
-  fresh = math.max(fresh, sent)
+  if tonumber(ARGV[i]) > v.hold then
+    v.f429 = v.f429 + 1
+    if v.mt > 0 then v.w429 = v.w429 + 1 end
+  end
 end
-if fresh > v.hold then
+if v.f429 >= 2 or (v.f429 >= 1 and v.mt == 0) then
   local sent = math.min(v.served, v.q)
   local tried = sent - v.mE
+  local saturated = v.w429 >= 2 and v.w429 >= SATURATED * tried
   if v.mt > 0 and v.busy >= MIN_WINDOW and tried > 0 then
     local measured = (tried - v.w429) / v.busy
-    if v.busy >= LONG_WINDOW and (v.w429 < 2 or v.w429 < SATURATED * tried) then
+    if v.busy >= LONG_WINDOW and not saturated then
       -- the account's bucket may have filled and overflowed meanwhile, so
       -- measured is low; the rate at this 429 is above the account's
       measured = math.sqrt(math.max(measured, MIN_RATE) * v.r)
     end
-    v.W = cap(measured)
-    v.r = cap(v.W * MARGIN)
-    v.K = ((1 - MARGIN) / C) ^ (1 / 3)
+    v.sure = 0
+    if v.m > 0 and math.abs(measured - v.last) <= 0.04 * v.last then v.sure = 1 end
+    v.W = cap(measured * PLATEAU)
+    v.r = cap(measured * MARGIN)
+    v.m, v.last = v.m + 1, measured
+    v.K = ((1 - MARGIN / PLATEAU) / shape(v.m, v.sure)) ^ (1 / 3)
     v.mt, v.mE, v.w429, v.busy = now, sent, 0, 0
     v.ph = 'c'
   else
@@ -123,7 +141,7 @@ if fresh > v.hold then
     if v.mt == 0 then v.mt, v.mE, v.w429, v.busy = now, sent, 0, 0 end
     v.ph = 'p'
   end
-  v.tau = 0
+  v.tau, v.f429 = 0, 0
   v.hold = now + SLACK
 end
 

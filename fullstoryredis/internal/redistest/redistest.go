@@ -62,6 +62,7 @@ func (s *Server) start() error {
 		"--enable-debug-command", "local")
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return err
 	}

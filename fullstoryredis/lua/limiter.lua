@@ -38,6 +38,8 @@ local C_FIRST = 0.1      -- the cubic's shape after the first measure: 0.6s back
 local C = 0.01           -- after one more than 4% from the last: 1.3s back, 2.7s to 1.03W, 4.1s to 1.22W
 local C_SURE = 0.002     -- after one within 4% of the last: 2.2s back, 4.3s to 1.02W, 6.8s to 1.2W
 local MIN_WINDOW = 0.1   -- s of waiting callers: a shorter window is not measured
+local MIN_ACCEPTED = 5   -- nor one in which fewer were accepted
+local MAX_CUT = 0.5      -- a measure cuts r to no less than this share
 local LONG_WINDOW = 1    -- s: in a longer one, the account's bucket may have overflowed
 local MIN_RATE = 1       -- attempts/s
 local STRETCH_RATE = 80  -- below it the probe's clock runs slower in proportion
@@ -48,7 +50,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local ticket, maxWait, n429 = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local pause, ceiling, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local f = {'r', 'served', 'q', 'st', 'W', 'K', 'tau', 'hold', 'n429', 'mt', 'mE', 'w429', 'f429', 'busy', 'm', 'last', 'sure', 'ph'}
+local f = {'r', 'served', 'q', 'st', 'W', 'K', 'tau', 'hold', 'n429', 'mt', 'mE', 'w429', 'f429', 'busy', 'm', 'last', 'sure', 'mopen', 'ph'}
 local s = redis.call('HMGET', KEYS[1], unpack(f))
 local v = {}
 if s[1] then
@@ -56,7 +58,7 @@ if s[1] then
   v.ph = s[#f]
 else -- nothing learned yet
   v = {r = START_RATE, served = START_BURST, q = 0, st = now, W = START_RATE, K = 0, tau = 0, hold = 0,
-       n429 = 0, mt = 0, mE = 0, w429 = 0, f429 = 0, busy = 0, m = 0, last = 0, sure = 0, ph = 's'}
+       n429 = 0, mt = 0, mE = 0, w429 = 0, f429 = 0, busy = 0, m = 0, last = 0, sure = 0, mopen = 0, ph = 's'}
 end
 
 -- the cubic's shape: how sure the last measure is
@@ -108,6 +110,11 @@ end
 -- mark. One alone may be an attempt that the machine held up past the
 -- change; it takes two to act, except for the very first 429.
 v.n429 = v.n429 + n429
+-- A mark's window opens once the attempts let go before it have been
+-- sent: they spend the account's tokens but are not the window's.
+if v.mopen > 0 and now >= v.mopen then
+  v.mt, v.mE, v.w429, v.busy, v.mopen = now, math.min(v.served, v.q), 0, 0, 0
+end
 for i = 7, #ARGV do
   if tonumber(ARGV[i]) > v.hold then
     v.f429 = v.f429 + 1
@@ -118,8 +125,9 @@ if v.f429 >= 2 or (v.f429 >= 1 and v.mt == 0) then
   local sent = math.min(v.served, v.q)
   local tried = sent - v.mE
   local saturated = v.w429 >= 2 and v.w429 >= SATURATED * tried
-  if v.mt > 0 and v.busy >= MIN_WINDOW and tried > 0 then
-    local measured = (tried - v.w429) / v.busy
+  if v.mt > 0 and v.mopen == 0 and v.busy >= MIN_WINDOW and tried - v.w429 >= MIN_ACCEPTED then
+    -- at most halved at once: a count gone wrong must not stall the fleet
+    local measured = math.max((tried - v.w429) / v.busy, v.r * MAX_CUT)
     if v.busy >= LONG_WINDOW and not saturated then
       -- the account's bucket may have filled and overflowed meanwhile, so
       -- measured is low; the rate at this 429 is above the account's
@@ -131,14 +139,14 @@ if v.f429 >= 2 or (v.f429 >= 1 and v.mt == 0) then
     v.r = cap(measured * MARGIN)
     v.m, v.last = v.m + 1, measured
     v.K = ((1 - MARGIN / PLATEAU) / shape(v.m, v.sure)) ^ (1 / 3)
-    v.mt, v.mE, v.w429, v.busy = now, sent, 0, 0
+    v.mopen = now + SLACK
     v.ph = 'c'
   else
     local beta = BETA
     if v.ph == 's' then beta = BETA_FIRST end
     v.r = cap(v.r * beta)
     v.W, v.K = v.r, 0
-    if v.mt == 0 then v.mt, v.mE, v.w429, v.busy = now, sent, 0, 0 end
+    if v.mt == 0 then v.mt, v.mopen = now, now + SLACK end
     v.ph = 'p'
   end
   v.tau, v.f429 = 0, 0

@@ -177,16 +177,38 @@ func TestEvents(t *testing.T) {
 	assert.Equal(t, "resource_not_found", apiError(t, err).Code)
 }
 
+// The docs say to encode the ':' of a session id as %3A in the path, and
+// the fake is as strict: an unencoded one is refused with a message that
+// says how to encode it, unless WithLenientPaths.
 func TestSessionIDInPath(t *testing.T) {
 	srv := newServer(t)
 	id := fullstorytest.DemoSupportSession
-	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped()), id.String()} {
+	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped())} {
 		resp := raw(t, srv, "GET", "/v2/sessions/"+seg+"/events", "")
 		assert.Equal(t, http.StatusOK, resp.Status, "session id %s", seg)
 	}
+	for _, ep := range []struct{ method, action, body string }{{"GET", "events", ""}, {"GET", "summary", ""}, {"POST", "summary", "{}"}, {"POST", "context", "{}"}} {
+		resp := raw(t, srv, ep.method, "/v2/sessions/"+id.String()+"/"+ep.action, ep.body)
+		assert.Equal(t, http.StatusBadRequest, resp.Status, "%s %s with an unencoded ':'", ep.method, ep.action)
+		assert.Equal(t, "invalid_argument", resp.Code)
+		assert.Contains(t, string(resp.Body), "must be URL-encoded as %3A")
+		assert.Contains(t, string(resp.Body), "userId%3AsessionId")
+	}
+	assert.Zero(t, srv.Activations(), "the refused summaries were not generated")
 	resp := raw(t, srv, "GET", "/v2/sessions/"+id.Session+"/events", "")
 	assert.Equal(t, http.StatusBadRequest, resp.Status, "the session id alone is not enough")
 	assert.Equal(t, "invalid_argument", resp.Code)
+
+	lenient := newServer(t, fullstorytest.WithLenientPaths())
+	for _, seg := range []string{id.PathEscaped(), id.String()} {
+		resp := raw(t, lenient, "GET", "/v2/sessions/"+seg+"/summary", "")
+		assert.Equal(t, http.StatusOK, resp.Status, "lenient: session id %s", seg)
+	}
+	assert.EqualValues(t, 2, lenient.Activations())
+
+	// The library encodes it, so it works against the strict server.
+	_, err := srv.Client().Sessions.Summarize(t.Context(), id, nil)
+	require.NoError(t, err)
 }
 
 func TestContext(t *testing.T) {

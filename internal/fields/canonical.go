@@ -93,13 +93,19 @@ func (w *walker) fail(at int64, path, nearest, reason string) *Error {
 	return &Error{Path: path, Nearest: nearest, Offset: at, Line: line, Column: col, Reason: reason}
 }
 
-// syntax turns a decoder's error into an Error at its offset.
+// syntax turns a decoder's error into an Error where the JSON goes wrong.
+// A decoder read token by token reports offsets that vary with the token, so
+// the body is scanned whole again for the offset and the message.
 func (w *walker) syntax(err error, at int64) *Error {
+	var v any
 	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
+	if whole := json.Unmarshal(w.data, &v); errors.As(whole, &se) {
+		if se.Offset >= int64(len(w.data)) && strings.Contains(se.Error(), "end of JSON input") {
+			return w.fail(int64(len(w.data)), "", "", "invalid JSON: it ends before the object does")
+		}
 		return w.fail(max(se.Offset-1, 0), "", "", "invalid JSON: "+se.Error())
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return w.fail(int64(len(w.data)), "", "", "invalid JSON: it ends before the object does")
 	}
 	return w.fail(at, "", "", "invalid JSON: "+err.Error())

@@ -71,7 +71,7 @@ func TestCanonicalRefuses(t *testing.T) {
 		{Profile, `{"events":{"include_types":["click",1]}}`, "events.include_types", "", `must be an array of strings, not an array`, 1, 28},
 		{Profile, `{"context":{"exclude_device":"yes"}}`, "context.exclude_device", "", `must be true or false`, 1, 30},
 		{Profile, `{"name":"a"} {"name":"b"}`, "", "", `more than one JSON value`, 1, 14},
-		{Profile, "{\n\"name\": \"a\",\n\"llm\": {\"pre_prompt\": \"x\",}}", "", "", `invalid JSON: invalid character '}'`, 3, 26},
+		{Profile, "{\n\"name\": \"a\",\n\"llm\": {\"pre_prompt\": \"x\",}}", "", "", `invalid JSON: invalid character '}' looking for beginning of object key string`, 3, 27},
 		{Profile, `{"name": "a"`, "", "", `invalid JSON: it ends before the object does`, 1, 13},
 		{Profile, `["name"]`, "", "", `the body must be a JSON object`, 1, 1},
 		{Profile, `  `, "", "", `the body is empty`, 1, 3},

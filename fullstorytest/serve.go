@@ -19,13 +19,12 @@ const maxRequestBody = 8 << 20
 
 // serveHTTP records the request, then applies latency, faults, the rate
 // limit and authentication, in that order, before the endpoint handles it.
-// The control endpoints under /_fake/ go their own way (control.go).
+// The control endpoints under /_fake/ go their own way (control.go). The
+// body is read in full first, so that a server's ReadTimeout bounds the
+// request's arrival and not the time the fake then holds it (net/http
+// clears the read deadline once the body is read).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	// The request has arrived: a server's ReadTimeout bounds that, not the
-	// time the fake then holds it (a delay, WithLatency). Left set, the read
-	// deadline would cancel the request's context while it is held.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	if isControl(r.URL.Path) {
 		s.serveControl(w, r, body, err)
 		return

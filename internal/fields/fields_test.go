@@ -47,6 +47,7 @@ func TestCanonicalRefuses(t *testing.T) {
 		line, col           int
 	}{
 		{Profile, `{"llm":{"temprature":0.5}}`, "llm.temprature", "llm.temperature", `unknown field "llm.temprature"; did you mean "llm.temperature"?`, 1, 9},
+		{Profile, `{"slice":{"mdoe":"LAST"}}`, "slice.mdoe", "slice.mode", `did you mean "slice.mode"?`, 1, 11},
 		{Profile, `{"llm":{"PrePrompt":"hi"}}`, "llm.PrePrompt", "llm.pre_prompt", `did you mean "llm.pre_prompt"?`, 1, 9},
 		{Profile, `{"llm":{"pre-prompt":"hi"}}`, "llm.pre-prompt", "llm.pre_prompt", `did you mean "llm.pre_prompt"?`, 1, 9},
 		{Profile, "{\n  \"slice\": {\n    \"mode\": \"LAST\",\n    \"event_limt\": 5}}", "slice.event_limt", "slice.event_limit", `unknown field "slice.event_limt"; did you mean "slice.event_limit"?`, 4, 5},

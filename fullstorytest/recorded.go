@@ -212,8 +212,8 @@ func absoluteURL(raw string) string {
 // next session's, a ticket added to the cart, and then either an order or a
 // failed payment with a rage click. Their UserID is the user's (an earlier
 // session's with the same email, or a new one) and their SessionIDs are
-// new. Adding 5,000 takes a few milliseconds. Like AddSession's sessions,
-// they are gone after Reset.
+// new. Adding 5,000 takes some tens of milliseconds. Like AddSession's
+// sessions, they are gone after Reset.
 func (s *Server) SeedSessions(email string, n int) []fullstory.SessionID {
 	if n <= 0 {
 		return nil

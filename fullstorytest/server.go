@@ -111,8 +111,8 @@ func (s *Server) Reset() {
 }
 
 // Activations returns how many summaries the server has generated since it
-// started (or since Reset): what the API would have counted as Activations
-// spent. It counts every summary generated, also one whose answer a Fault
+// started (or since Reset): each one the API would have counted as an
+// Activation spent. It counts every summary generated, also one whose answer a Fault
 // then replaced or cut off (Fault.Handle, or CutOff without a Status), as
 // a gateway in front of the API would; it does not count a summary request
 // refused (400, 401, 404, 429), answered by a Fault without handling it, or

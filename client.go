@@ -37,6 +37,8 @@ type Client struct {
 	pacer       *pace.Pacer       // paces every attempt of every call (pacing.go)
 	hc          *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
 	activations *activationCounts // what summaries spent (activations.go)
+	flights     *flights          // shared summary calls in flight (flight.go)
+	account     string            // a hash of the key, for cache keys (guard.go)
 	authHeader  []string          // the Authorization header's value: "Basic <key>"
 	uaHeader    []string          // the User-Agent header's value
 }
@@ -52,7 +54,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
 	}
-	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts)}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights)}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -62,8 +64,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	c.pacer = pace.New(c.paceConfig())
-	c.engine = engine.New(c.pacer)
+	c.engine = engine.New(c.pacer, c.sharedLimiter())
 	c.hc = engine.WrapHTTPClient(c.settings.httpClient, c.transport)
+	c.account = accountKey(apiKey)
 	c.authHeader = []string{"Basic " + apiKey}
 	c.uaHeader = []string{c.userAgent(&c.settings)}
 	c.common.client = c

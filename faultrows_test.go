@@ -54,8 +54,9 @@ type faultCase struct {
 	// heavy rows (32 MiB bodies) are slow: on a reused connection they run
 	// on one operation per class.
 	heavy bool
-	// freshOnly says why the row cannot run on a reused connection.
-	freshOnly string
+	// freshOnly says why the row cannot run on a reused connection;
+	// reusedOnly, why it runs only on one.
+	freshOnly, reusedOnly string
 }
 
 // want returns the requests the server must receive when op meets fc, and
@@ -416,6 +417,31 @@ func faultCases() []faultCase {
 			},
 		},
 		{
+			// The server refused it and said when to come back: nothing
+			// was made, so a summary is sent again too.
+			name: "503 with Retry-After: 0",
+			setup: func(run *faultRun) {
+				run.serveError(false, 503, "unavailable", "busy", fixed("0"))
+			},
+			fail:  fail503RetryAfter,
+			check: faultAPI(503, fullstory.ErrServer, faultRetryAfter(0)),
+		},
+		gatewayRow("gateway times out in front of a slow API (HTTP/1.1)", false),
+		gatewayRow("gateway times out in front of a slow API (HTTP/2)", true),
+		{
+			// Nothing of the request was sent: every class retries it.
+			name: "TLS handshake reset",
+			setup: func(run *faultRun) {
+				run.srv = newHandshakeResetServer(run.t)
+				run.dials = true
+			},
+			fail:      failRefused,
+			noConn:    true,
+			freshOnly: "no handshake succeeds, so there is no connection to reuse",
+			check:     faultTransport(syscall.ECONNRESET),
+		},
+		refusedStreamRow(),
+		{
 			name: "503 with Retry-After: 120 over the cap",
 			setup: func(run *faultRun) {
 				run.serveError(false, 503, "unavailable", "maintenance", fixed("120"))
@@ -451,6 +477,54 @@ func proxyPageRow(name string, status int, sentinel error) faultCase {
 		setup: func(run *faultRun) { run.serveProxyPage(status) },
 		fail:  status,
 		check: faultAPI(status, sentinel, faultMessage(fmt.Sprintf("%d %s", status, http.StatusText(status)))),
+	}
+}
+
+// gatewayRow is a row where a gateway with an upstream timeout stands in
+// front of a slow API, over HTTP/2 when h2: the API takes (and bills) each
+// request and goes on writing, the gateway gives up first and answers its
+// 504 page. Only a read may be sent again.
+func gatewayRow(name string, h2 bool) faultCase {
+	return faultCase{
+		name: name,
+		setup: func(run *faultRun) {
+			run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
+				time.Sleep(4 * gatewayUpstreamTimeout) // the LLM writes on, whatever the gateway does
+				faultOK(w, r)
+			})
+			gw, client := newGateway(run.t, run.srv.URL, h2, func(w http.ResponseWriter, r *http.Request) { run.proxyPage(w, r, http.StatusGatewayTimeout) })
+			run.clientURL = gw
+			if client != nil {
+				run.opts = append(run.opts, fullstory.WithHTTPClient(client))
+			}
+		},
+		fail:  http.StatusGatewayTimeout,
+		check: faultAPI(http.StatusGatewayTimeout, fullstory.ErrServer, faultMessage("504 Gateway Timeout")),
+	}
+}
+
+// refusedStreamRow is a row whose HTTP/2 server refuses every stream
+// unprocessed (RST_STREAM REFUSED_STREAM) after answering the warm-up: the
+// API received nothing, so every class sends it again, and a summary spends
+// nothing.
+func refusedStreamRow() faultCase {
+	return faultCase{
+		name: "HTTP/2 stream refused unprocessed",
+		setup: func(run *faultRun) {
+			var client *http.Client
+			run.srv, client = newRefusingH2Server(run.t)
+			run.opts = append(run.opts, fullstory.WithHTTPClient(client))
+		},
+		fail:       failRefused,
+		never:      true,
+		reusedOnly: "the client knows a host speaks HTTP/2 from an earlier request; a refused stream on a first request counts as possibly processed",
+		check: func(t *testing.T, _ *faultRun, err error, _ int) {
+			faultTransport()(t, nil, err, 0)
+			assert.Contains(t, err.Error(), "refused the HTTP/2 stream")
+		},
+		after: func(t *testing.T, run *faultRun) {
+			assert.EqualValues(t, run.op.attempts(faultRetries, true), run.srv.served.Load(), "streams the server refused")
+		},
 	}
 }
 

@@ -3,6 +3,7 @@ package fullstory_test
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +62,9 @@ type faultRun struct {
 	dials  bool        // srv counts dials (its port refuses them), not requests
 	// deadline, if set, bounds the call's context from when the call starts.
 	deadline time.Duration
+	// clientURL, if set, is where the client sends instead of srv.URL: a
+	// gateway in front of srv.
+	clientURL string
 }
 
 // faultAPI checks an *APIError with the status, sentinel and Attempts.
@@ -146,7 +150,7 @@ func faultTry(t *testing.T, fc faultCase, op testOp, reused bool) (*faultRun, *f
 	run := &faultRun{t: t, op: op, ctx: ctx, cancel: cancel, logs: newLogRecorder()}
 	fc.setup(run)
 	t.Cleanup(run.cancel) // setup may have replaced it
-	c := newTestClient(t, secretKey, run.srv.URL, append([]fullstory.Option{
+	c := newTestClient(t, secretKey, cmp.Or(run.clientURL, run.srv.URL), append([]fullstory.Option{
 		fullstory.WithMaxRetries(faultRetries), fullstory.WithLogger(run.logs.logger()),
 	}, run.opts...)...)
 	if reused {
@@ -176,15 +180,23 @@ func faultTry(t *testing.T, fc faultCase, op testOp, reused bool) (*faultRun, *f
 }
 
 // warmUp makes a first successful call on c, and waits until its connection
-// is idle in the pool, where the next call finds it.
+// is idle in the pool, where the next call finds it. (An HTTP/2 connection
+// stays in the pool while its streams run: nothing to wait for.)
 func warmUp(t *testing.T, c *fullstory.Client, ws *wireServer) {
 	t.Helper()
 	idle := make(chan struct{}, 1)
-	ctx := httptrace.WithClientTrace(boundedContext(t, 5*time.Second), &httptrace.ClientTrace{PutIdleConn: func(err error) {
-		if err == nil {
-			idle <- struct{}{}
-		}
-	}})
+	ctx := httptrace.WithClientTrace(boundedContext(t, 5*time.Second), &httptrace.ClientTrace{
+		PutIdleConn: func(err error) {
+			if err == nil {
+				idle <- struct{}{}
+			}
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+				idle <- struct{}{}
+			}
+		},
+	})
 	ws.awaitWarmUp.Store(true)
 	_, err := c.Profiles.Get(ctx, warmUpID)
 	require.NoError(t, err, "the warm-up call")
@@ -210,8 +222,8 @@ func TestFaultMatrix(t *testing.T) {
 			t.Run(v.name, func(t *testing.T) {
 				t.Parallel()
 				for _, fc := range order {
-					if v.reused && fc.freshOnly != "" {
-						continue // the row's freshOnly says why
+					if v.reused && fc.freshOnly != "" || !v.reused && fc.reusedOnly != "" {
+						continue // the row's freshOnly or reusedOnly says why
 					}
 					t.Run(fc.name, func(t *testing.T) {
 						t.Parallel()

@@ -3,14 +3,19 @@ package fullstory_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -183,4 +188,168 @@ func faultStream(w http.ResponseWriter, size int64, withLength bool) int64 {
 	}
 	http.NewResponseController(w).Flush()
 	return written
+}
+
+// gatewayUpstreamTimeout is how long a gateway of the matrix waits for the
+// API before it answers 504.
+const gatewayUpstreamTimeout = 40 * time.Millisecond
+
+// newGateway starts a reverse proxy in front of apiURL that gives up on the
+// API after gatewayUpstreamTimeout and answers with onTimeout, over HTTP/2
+// with TLS when h2 (then client is an HTTP client that trusts it), and
+// returns its URL.
+func newGateway(t *testing.T, apiURL string, h2 bool, onTimeout http.HandlerFunc) (gwURL string, client *http.Client) {
+	t.Helper()
+	target, err := url.Parse(apiURL)
+	require.NoError(t, err)
+	upstream := &http.Transport{ResponseHeaderTimeout: gatewayUpstreamTimeout}
+	t.Cleanup(upstream.CloseIdleConnections)
+	gw := httptest.NewUnstartedServer(&httputil.ReverseProxy{
+		Rewrite:      func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport:    upstream,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, _ error) { onTimeout(w, r) },
+	})
+	if h2 {
+		gw.EnableHTTP2 = true
+		gw.StartTLS()
+		client = gw.Client()
+	} else {
+		gw.Start()
+	}
+	t.Cleanup(gw.Close)
+	return gw.URL, client
+}
+
+// newHandshakeResetServer starts a TLS port that reads each ClientHello
+// and resets the connection: no request ever reaches it. Its conns count
+// the handshakes begun.
+func newHandshakeResetServer(t *testing.T) *wireServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ws := &wireServer{URL: "https://" + ln.Addr().String()}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			ws.conns.Add(1)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, _ = c.Read(make([]byte, 512)) // the start of the ClientHello
+				faultReset(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ws
+}
+
+// newRefusingH2Server starts an HTTP/2 server, speaking the frames itself,
+// that answers the warm-up and refuses every other stream unprocessed
+// (RST_STREAM with REFUSED_STREAM), counting them in served; no request is
+// recorded, since none was processed. client trusts its certificate.
+func newRefusingH2Server(t *testing.T) (ws *wireServer, client *http.Client) {
+	t.Helper()
+	certs := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate and a client that trusts it
+	certs.EnableHTTP2 = true
+	certs.StartTLS()
+	t.Cleanup(certs.Close)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certs.TLS.Certificates, NextProtos: []string{"h2"}})
+	require.NoError(t, err)
+	ws = &wireServer{URL: "https://" + ln.Addr().String()}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			ws.conns.Add(1)
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() { defer wg.Done(); serveRefusingH2(ws, c) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ws, certs.Client()
+}
+
+// HTTP/2 frame types and flags used by serveRefusingH2 (RFC 9113).
+const (
+	h2Data, h2Headers, h2RSTStream, h2Settings, h2Ping, h2GoAway = 0x0, 0x1, 0x3, 0x4, 0x6, 0x7
+	h2EndStream, h2Ack, h2EndHeaders                             = 0x1, 0x1, 0x4
+	h2RefusedStream                                              = 0x7
+)
+
+func serveRefusingH2(ws *wireServer, c net.Conn) {
+	defer c.Close()
+	br := bufio.NewReader(c)
+	if _, err := io.ReadFull(br, make([]byte, len("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"))); err != nil {
+		return
+	}
+	frame := func(typ, flags byte, stream uint32, payload []byte) {
+		n := len(payload)
+		hdr := []byte{byte(n >> 16), byte(n >> 8), byte(n), typ, flags, byte(stream >> 24 & 0x7f), byte(stream >> 16), byte(stream >> 8), byte(stream)}
+		_, _ = c.Write(append(hdr, payload...))
+	}
+	frame(h2Settings, 0, 0, nil)
+	warmUp := ws.awaitWarmUp.CompareAndSwap(true, false)
+	hdr := make([]byte, 9)
+	for {
+		if _, err := io.ReadFull(br, hdr); err != nil {
+			return
+		}
+		n := int(hdr[0])<<16 | int(hdr[1])<<8 | int(hdr[2])
+		typ, flags := hdr[3], hdr[4]
+		stream := uint32(hdr[5]&0x7f)<<24 | uint32(hdr[6])<<16 | uint32(hdr[7])<<8 | uint32(hdr[8])
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(br, payload); err != nil {
+			return
+		}
+		switch typ {
+		case h2Settings:
+			if flags&h2Ack == 0 {
+				frame(h2Settings, h2Ack, 0, nil)
+			}
+		case h2Ping:
+			if flags&h2Ack == 0 {
+				frame(h2Ping, h2Ack, 0, payload)
+			}
+		case h2Headers:
+			if warmUp {
+				// The warm-up, the first stream: ":status: 200" (static
+				// table index 8), then the body.
+				warmUp = false
+				ws.warmed.Add(1)
+				frame(h2Headers, h2EndHeaders, stream, []byte{0x88})
+				frame(h2Data, h2EndStream, stream, []byte(warmUpBody))
+				continue
+			}
+			ws.served.Add(1)
+			frame(h2RSTStream, 0, stream, []byte{0, 0, 0, h2RefusedStream})
+		case h2GoAway:
+			return
+		}
+	}
 }

@@ -56,6 +56,9 @@ const (
 	failLost                // the connection broke after the request was written
 	failTimeout             // the attempt timed out waiting for the response
 	failDone                // the caller's context ended: never retried
+	// fail503RetryAfter is a 503 that says when to come back: the server
+	// refused the request, so a summary may be sent again too.
+	fail503RetryAfter
 )
 
 // retried says whether an operation of class is retried after failure (a
@@ -66,10 +69,14 @@ func retried(class opClass, failure int) bool {
 	switch failure {
 	case failRefused, http.StatusTooManyRequests:
 		return true
+	case fail503RetryAfter:
+		return likeRead || class == classSummary
 	case failLost, failTimeout, http.StatusInternalServerError:
 		return likeRead
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return likeRead || class == classSummary
+		// A summary is not: a gateway may answer them after the API took
+		// it. (A 503 with Retry-After is: see TestSummaryRetriedOn503WithRetryAfter.)
+		return likeRead
 	}
 	return false
 }

@@ -2,9 +2,11 @@ package fullstory
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
+	"github.com/summarykit/fullstory-go/internal/engine"
 	"github.com/summarykit/fullstory-go/internal/pace"
 )
 
@@ -107,6 +109,32 @@ func (c *Client) RateStats() RateStats {
 	return RateStats{Rate: st.Rate, Throttled: st.Throttled, Retries: c.engine.Retries()}
 }
 
+// sharedLimiter returns the engine's view of an AdaptiveLimiter given with
+// WithLimiter, or nil.
+func (c *Client) sharedLimiter() engine.Shared {
+	if al, ok := c.settings.limiter.(AdaptiveLimiter); ok {
+		return adaptive{al}
+	}
+	return nil
+}
+
+// adaptive is an AdaptiveLimiter as the engine sees it.
+type adaptive struct{ l AdaptiveLimiter }
+
+func (a adaptive) Pacing() bool { return a.l.Pacing() }
+
+func (a adaptive) Observe(status int, retryAfter time.Duration, sent time.Time) {
+	a.l.Observe(Answer{Status: status, RetryAfter: retryAfter, Sent: sent})
+}
+
+func (a adaptive) Wait(ctx context.Context) error {
+	err := a.l.Wait(ctx)
+	if err != nil && errors.Is(err, ErrRateLimited) {
+		return &pace.HeldError{Cause: err}
+	}
+	return err
+}
+
 // paceConfig returns the pacing of the Client's settings.
 func (c *Client) paceConfig() pace.Config {
 	s := &c.settings
@@ -114,7 +142,7 @@ func (c *Client) paceConfig() pace.Config {
 	if cfg.MaxPause == 0 {
 		cfg.MaxPause = -1 // WithMaxRetryAfter(0): no Retry-After is waited for
 	}
-	if s.limiter != nil {
+	if _, adaptive := s.limiter.(AdaptiveLimiter); s.limiter != nil && !adaptive {
 		cfg.Limiter = s.limiter
 	}
 	// The Client's redactor, like every log line: the key is the only

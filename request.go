@@ -28,9 +28,9 @@ type request struct {
 	private []string // values to keep out of errors and logs: emails, uids
 }
 
-// do is the one request path: it describes the request to the engine, which
-// sends it, and turns the outcome into r.out or an error. Every error leaves
-// through the redactor, and every log line through its logger.
+// do is the one request path: it applies the call's options and sends the
+// call. Every method goes through it, or through send with its settings
+// made.
 func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 	s, err := c.callSettings(r.op, opts)
 	if err != nil {
@@ -39,20 +39,48 @@ func (c *Client) do(ctx context.Context, r *request, opts []Option) error {
 	return c.send(ctx, r, s)
 }
 
-// send is do with the call's settings already made.
+// send describes the call to the engine, which sends it, and turns the
+// outcome into r.out or an error. A summary goes through the Activation
+// guard (summarize.go) instead, which uses the same steps.
 func (c *Client) send(ctx context.Context, r *request, s *settings) error {
-	if ctx == nil {
-		return &ValidationError{Field: "context", Reason: "is nil"}
+	cl, err := c.newCall(ctx, r, s)
+	if err != nil {
+		return err
 	}
-	var err error
-	red := &redactor{apiKey: c.apiKey, private: r.private}
+	ctx = cl.start(ctx)
+	out := c.engine.Execute(ctx, cl.req)
+	return cl.finish(ctx, out, SummaryFromAPI)
+}
+
+// call is one call on its way through the request path: the engine's
+// request, the call's secrets, its logger and its hooks.
+type call struct {
+	c      *Client
+	r      *request
+	s      *settings
+	red    *redactor
+	log    *slog.Logger
+	policy engine.Policy
+	req    *engine.Request
+	info   CallInfo
+	obs    *observer // nil: nobody watches the attempts
+}
+
+// newCall checks what every call needs and builds its engine request.
+func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, error) {
+	if ctx == nil {
+		return nil, &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private}}
 	var body []byte
 	if r.body != nil {
+		var err error
 		if body, err = shared.MarshalJSON(r.body); err != nil {
-			return red.exit(fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, r.path, err))
+			return nil, cl.red.exit(fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, r.path, err))
 		}
 	}
-	url := c.baseURL(s) + r.path
+	base := c.baseURL(s)
+	url := base + r.path
 	if r.query != "" {
 		url += "?" + r.query
 	}
@@ -60,26 +88,66 @@ func (c *Client) send(ctx context.Context, r *request, s *settings) error {
 	if s.httpClient != c.settings.httpClient {
 		hc = engine.WrapHTTPClient(s.httpClient, c.transport)
 	}
-	log := red.logger(s.logger)
+	cl.log = cl.red.logger(s.logger)
+	cl.policy = policy(s, r)
+	cl.info = CallInfo{Operation: string(r.op), Method: r.method, Route: r.route, Path: r.path, BaseURL: base}
+	if r.class == engine.Summary || len(s.hooks) > 0 {
+		cl.obs = &observer{cl: cl}
+	}
+	cl.req = &engine.Request{
+		Method:    r.method,
+		URL:       url,
+		Path:      r.path,
+		Header:    c.header(s, body != nil),
+		Body:      body,
+		HTTP:      hc,
+		Traceable: engine.Traceable(hc),
+		Policy:    cl.policy,
+		Log:       cl.log,
+	}
+	if cl.obs != nil {
+		cl.req.Observer = cl.obs
+	}
+	return cl, nil
+}
 
-	out := c.engine.Execute(ctx, &engine.Request{
-		Method: r.method,
-		URL:    url,
-		Path:   r.path,
-		Header: c.header(s, body != nil),
-		Body:   body,
-		HTTP:   hc,
-		Policy: policy(s, r),
-		Log:    log,
-	})
+// start tells the hooks that the call starts, and returns the call's
+// context from then on.
+func (cl *call) start(ctx context.Context) context.Context {
+	for _, h := range cl.s.hooks {
+		if h.CallStart != nil {
+			if hctx := h.CallStart(ctx, &cl.info); hctx != nil {
+				ctx = hctx
+			}
+		}
+	}
+	return ctx
+}
+
+// finish turns the outcome into r.out or the call's error, which leaves
+// through the redactor, and tells the hooks that the call ended.
+func (cl *call) finish(ctx context.Context, out *engine.Outcome, src SummarySource) error {
+	s := cl.s
 	if s.responseInto != nil && out.Status != 0 {
 		*s.responseInto = Response{StatusCode: out.Status, Header: out.Header, Attempts: out.Attempts}
 	}
-	err = result(ctx, r, out, red)
-	if err != nil && log != nil {
-		logFailure(log, r, out, err)
+	err := cl.result(ctx, out)
+	if err != nil && cl.log != nil {
+		logFailure(cl.log, cl.r, out, err)
 	}
-	return red.exit(err)
+	err = cl.red.exit(err)
+	cl.end(ctx, out, src, err)
+	return err
+}
+
+// end tells the hooks that the call ended.
+func (cl *call) end(ctx context.Context, out *engine.Outcome, src SummarySource, err error) {
+	cl.info.Attempts, cl.info.Status, cl.info.Source = out.Attempts, out.Status, src
+	for _, h := range cl.s.hooks {
+		if h.CallEnd != nil {
+			h.CallEnd(ctx, &cl.info, err)
+		}
+	}
 }
 
 // policy returns the retry policy of one call: its operation's class (a
@@ -141,15 +209,21 @@ var acceptJSON = []string{"application/json"}
 func logFailure(l *slog.Logger, r *request, out *engine.Outcome, err error) {
 	attrs := []any{"method", r.method, "path", r.path, "attempts", out.Attempts}
 	var apiErr *APIError
-	switch {
-	case errors.As(err, &apiErr):
-		attrs = append(attrs, "status", apiErr.StatusCode, "code", apiErr.Code)
-	case errors.Is(err, ErrInvalidResponse):
+	switch out.End {
+	case engine.EndResponse, engine.EndHeld:
+		if errors.As(err, &apiErr) {
+			attrs = append(attrs, "status", apiErr.StatusCode, "code", apiErr.Code)
+			break
+		}
 		attrs = append(attrs, "status", out.Status, "error", "invalid response")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case engine.EndBodyTooLarge:
+		attrs = append(attrs, "status", out.Status, "error", "invalid response")
+	case engine.EndContext:
 		attrs = append(attrs, "error", "context done")
+	case engine.EndRefused:
+		attrs = append(attrs, "error", "not sent: "+engine.Describe(out.Err))
 	default:
-		attrs = append(attrs, "error", engine.Describe(err))
+		attrs = append(attrs, "error", engine.Describe(out.Err))
 	}
 	l.Warn("fullstory: call failed", attrs...)
 }

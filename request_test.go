@@ -63,8 +63,8 @@ func TestRequestHeaders(t *testing.T) {
 func TestRetriesSendTheSameBodyBytes(t *testing.T) {
 	ws := newTestServer(t, wireReplies(
 		wireStatusError(http.StatusTooManyRequests),
-		wireStatusError(http.StatusServiceUnavailable),
-		wireStatusError(http.StatusBadGateway),
+		wireReply{Status: http.StatusServiceUnavailable, Body: `{"code":"unavailable","message":"try again"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireStatusError(http.StatusTooManyRequests),
 		wireFixtureReply(t, "summary_text.json"),
 	))
 	c := wireClient(t, ws, fullstory.WithMaxRetries(3))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -96,28 +97,69 @@ func (s Session) MarshalJSON() ([]byte, error) {
 	}{s.UserID, s.SessionID, created, s.URL})
 }
 
-// List returns the sessions of the user with o.UID or o.Email, newest first.
-// The email and uid are never logged or put in an error.
+// List returns the sessions of the user with o.UID or o.Email (GET
+// /sessions/v2), or those with the customer-defined o.SessionUID (GET
+// /v2/sessions), newest first. The email, uid and session uid are never
+// logged or put in an error.
 func (s *SessionsService) List(ctx context.Context, o *ListSessionsOptions, opts ...Option) ([]Session, error) {
-	if o == nil || (strings.TrimSpace(o.UID) == "" && strings.TrimSpace(o.Email) == "") {
-		return nil, &ValidationError{Field: "list sessions options", Reason: "need a UID or an Email"}
-	}
-	if o.Limit < 0 {
+	switch {
+	case o == nil || (strings.TrimSpace(o.UID) == "" && strings.TrimSpace(o.Email) == "" && strings.TrimSpace(o.SessionUID) == ""):
+		return nil, &ValidationError{Field: "list sessions options", Reason: "need a UID, an Email or a SessionUID"}
+	case o.SessionUID != "" && (o.UID != "" || o.Email != ""):
+		return nil, &ValidationError{Field: "list sessions options", Reason: "SessionUID finds one session by itself: leave UID and Email empty"}
+	case o.Limit < 0:
 		return nil, &ValidationError{Field: "limit", Reason: "must not be negative"}
-	}
-	if strings.ContainsFunc(o.UID+o.Email, shared.IsControl) {
-		return nil, &ValidationError{Field: "list sessions options", Reason: "UID and Email must not contain control characters"}
+	case strings.ContainsFunc(o.UID+o.Email+o.SessionUID, shared.IsControl):
+		return nil, &ValidationError{Field: "list sessions options", Reason: "UID, Email and SessionUID must not contain control characters"}
 	}
 	v, err := query.Values(o)
 	if err != nil {
 		return nil, &ValidationError{Field: "list sessions options", Reason: "cannot be encoded"}
 	}
+	r := &request{op: opSessionsList, method: "GET", path: "/sessions/v2", route: "/sessions/v2", query: v.Encode(), class: engine.Read, private: []string{o.UID, o.Email, o.SessionUID}}
 	var out sessionList
-	r := &request{op: opSessionsList, method: "GET", path: "/sessions/v2", route: "/sessions/v2", query: v.Encode(), class: engine.Read, out: &out, private: []string{o.UID, o.Email}}
+	r.out = &out
+	if o.SessionUID != "" {
+		r.path, r.route, r.out = "/v2/sessions", "/v2/sessions", (*sessionResults)(&out)
+	}
 	if err := s.client.do(ctx, r, opts); err != nil {
 		return nil, err
 	}
 	return out.Sessions, nil
+}
+
+// sessionResults is the response of GET /v2/sessions: {"results": [{"id":
+// "u:s", "app_url", "created_time": RFC 3339}]}, in either name style.
+type sessionResults sessionList
+
+func (l *sessionResults) UnmarshalJSON(data []byte) error { return l.decodeBody(data) }
+
+func (l *sessionResults) decodeBody(data []byte) error {
+	var w struct {
+		Results []struct {
+			ID           string     `json:"id"`
+			AppURL       string     `json:"app_url"`
+			AppURLC      string     `json:"appUrl"`
+			CreatedTime  flexString `json:"created_time"`
+			CreatedTimeC flexString `json:"createdTime"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	l.Sessions = make([]Session, len(w.Results))
+	for i, res := range w.Results {
+		id, err := ParseSessionID(res.ID)
+		if err != nil {
+			return fmt.Errorf("result %d: %w", i, err)
+		}
+		created, err := parseCreatedTime(string(firstNonEmpty(res.CreatedTime, res.CreatedTimeC)))
+		if err != nil {
+			return err
+		}
+		l.Sessions[i] = Session{UserID: id.User, SessionID: id.Session, CreatedTime: created, URL: firstNonEmpty(res.AppURL, res.AppURLC)}
+	}
+	return nil
 }
 
 // sessionList is the List response: {"sessions": [...]}, or a bare array.

@@ -272,3 +272,41 @@ func TestSessionsValidationSendsNothing(t *testing.T) {
 	})
 	assert.Equal(t, 0, ws.hits(), "a request was sent for invalid input")
 }
+
+// A customer-defined session uid goes to GET /v2/sessions, whose results
+// carry the "u:s" id, app_url and an RFC 3339 created_time (reference
+// §4.11); it is refused together with a uid or an email, before sending.
+func TestSessionsListBySessionUID(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK,
+		`{"results":[{"id":"4242:777","app_url":"https://app.fullstory.com/ui/o1/session/4242:777","created_time":"2017-01-15T01:30:15Z"}]}`)))
+	c := wireClient(t, ws)
+
+	got, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "order 12&3", Limit: 5})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, fullstory.Session{UserID: "4242", SessionID: "777", CreatedTime: time.Date(2017, 1, 15, 1, 30, 15, 0, time.UTC),
+		URL: "https://app.fullstory.com/ui/o1/session/4242:777"}, got[0])
+	reqs := ws.requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/v2/sessions?limit=5&session_uid=order+12%263", reqs[0].RequestURI)
+
+	for _, o := range []*fullstory.ListSessionsOptions{
+		{SessionUID: "s1", UID: "u1"},
+		{SessionUID: "s1", Email: "jane@doe.com"},
+	} {
+		_, err := c.Sessions.List(t.Context(), o)
+		requireInvalidArgument(t, err)
+	}
+	assert.Equal(t, 1, ws.hits(), "a refused list sends nothing")
+}
+
+// The session uid is kept out of errors, like an email or a uid.
+func TestSessionsListBySessionUIDKeepsItOutOfErrors(t *testing.T) {
+	const suid = "order-8812-secret"
+	ws := newTestServer(t, wireReplies(wireError(http.StatusNotFound, "resource_not_found", "no session with uid "+suid)))
+	c := wireClient(t, ws)
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: suid})
+	require.ErrorIs(t, err, fullstory.ErrNotFound)
+	assert.NotContains(t, err.Error(), suid)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -34,6 +35,10 @@ type Summary struct {
 	Response json.RawMessage `json:"response,omitempty"`
 	// ResponseSchema is the schema the server used, "response_schema".
 	ResponseSchema *Schema `json:"response_schema,omitempty"`
+	// Source says how the call got this summary: its own request (which may
+	// have spent an Activation), an identical call's in flight at the same
+	// time, or the SummaryCache. It is not part of the JSON.
+	Source SummarySource `json:"-"`
 }
 
 // UnmarshalJSON reads the schema as "response_schema" or, as a protobuf JSON
@@ -106,19 +111,26 @@ func (s *SessionsService) summarize(ctx context.Context, id SessionID, req *Summ
 		}
 		r.method, r.body = "POST", body
 	}
-	sum := new(Summary)
-	r.out = sum
-	if err := s.client.send(ctx, r, st); err != nil {
-		return nil, err
-	}
-	if bytes.Equal(bytes.TrimSpace(sum.Response), []byte("null")) {
-		sum.Response = nil
-	}
-	if sum.Text == "" && len(sum.Response) == 0 {
-		return nil, invalidf(r, "the response has neither a summary nor a structured response")
-	}
-	return sum, nil
+	return s.client.guarded(ctx, r, st)
 }
+
+// decodeBody decodes a summary response, refusing one with neither a
+// summary nor a structured response.
+func (s *Summary) decodeBody(data []byte) error {
+	*s = Summary{}
+	if err := json.Unmarshal(data, s); err != nil {
+		return err
+	}
+	if bytes.Equal(bytes.TrimSpace(s.Response), []byte("null")) {
+		s.Response = nil
+	}
+	if s.Text == "" && len(s.Response) == 0 {
+		return errNoSummary
+	}
+	return nil
+}
+
+var errNoSummary = errors.New("the response has neither a summary nor a structured response")
 
 type summarizeBody struct {
 	ConfigProfile ProfileID `json:"config_profile,omitempty"`

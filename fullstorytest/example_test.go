@@ -78,16 +78,16 @@ func ExampleServer_AddSession() {
 }
 
 // Inject a fault to see how your code handles it: the client retries a
-// summary after a 503 that says when to come back (Retry-After: the server
-// refused it), here after the 1s it asks for; with retries off it returns
-// the error. A 503 without RetryAfter, a 502 or a 504 would not be retried:
-// a gateway can answer so after the API generated the summary.
+// summary after a 503 that says when to come back (a Retry-After: the server
+// refused it), here at once ("0"); with retries off it returns the error. A
+// 503 without Retry-After, a 502 or a 504 would not be retried: a gateway
+// can answer so after the API generated the summary (and spent an Activation).
 func ExampleServer_InjectFault() {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()
 	ctx := context.Background()
 
-	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable, RetryAfter: time.Second})
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"0"}}})
 	_, err := srv.Client().Sessions.Summarize(ctx, fullstorytest.DemoCheckoutSession, nil)
 	fmt.Println("with retries:", err, "after", len(srv.Requests()), "requests")
 
@@ -104,7 +104,7 @@ func ExampleServer_InjectFault() {
 
 // Count what your code spends: Activations counts the summaries the fake
 // generated, also the one behind a gateway's 504 (Fault.Handle), which the
-// API would have billed though the client got an error.
+// API would have counted as an Activation though the client got an error.
 func ExampleServer_Activations() {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()

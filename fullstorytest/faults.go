@@ -41,7 +41,8 @@ type Fault struct {
 	// server refused it and said when to come back. A 503 without it, a 502
 	// or a 504 can come from a gateway after the API generated the summary,
 	// so it is not sent again. A test that wants a summary retried after a
-	// 503 gives it a RetryAfter.
+	// 503 gives it a RetryAfter, or for a retry at once the header
+	// "Retry-After: 0" (Header).
 	RetryAfter time.Duration
 	// Header adds response headers with Status, e.g. a Retry-After as an
 	// HTTP date, or a Content-Type for a proxy's HTML page.
@@ -71,7 +72,7 @@ type pendingFault struct {
 // helper, it panics on an Op that is not one of Operations(). It is also the
 // control endpoint POST /_fake/faults.
 //
-// To see a summary retried, inject a 429 or a 503 with RetryAfter: the
+// To see a summary retried, inject a 429 or a 503 with a Retry-After: the
 // library does not resend a summary after a plain 503, a 502 or a 504 (see
 // Fault.RetryAfter). To see what a gateway's timeout costs, inject
 // Fault{Op: OpSummarize, Handle: true, Status: 504}: the summary is

@@ -18,12 +18,16 @@ const (
 	// Read operations change nothing and are retried on connection errors,
 	// timeouts, 429, 500, 502, 503 and 504.
 	Read Class = iota
-	// Summary operations spend an Activation each. They are retried on 429,
-	// 502, 503, 504, and on connection errors where the request was never
-	// sent; never on a timeout or a 500, which may have spent one already.
+	// Summary operations spend an Activation each. They are retried only
+	// when the attempt provably reached no generator: on 429, on a 503
+	// that carries Retry-After (the server refused it and said when to
+	// come back), and when the request never reached the server. Never on
+	// another 5xx (a gateway's 502 or 504, or a 503 without Retry-After,
+	// may come after the API took it), a timeout or a connection lost after
+	// sending.
 	Summary
-	// Write operations are not idempotent. They are retried on 429 and on
-	// connection errors where the request was never sent.
+	// Write operations are not idempotent. They are retried on 429 and when
+	// the request never reached the server.
 	Write
 )
 
@@ -39,39 +43,45 @@ func (c Class) String() string {
 	return "class(" + strconv.Itoa(int(c)) + ")"
 }
 
-// Retryable reports whether a failure of an operation of class cl may be
-// retried, and why. status is 0 when err is a transport error.
-func Retryable(ctx context.Context, cl Class, status int, err error) (bool, string) {
-	if err != nil {
+// Retryable reports whether an attempt of an operation of class cl that got
+// res may be retried, and why (or why not, for a transport error).
+func Retryable(ctx context.Context, cl Class, res *Result) (bool, string) {
+	if res.Err != nil {
 		switch {
 		case ctx.Err() != nil:
 			return false, "the context is done"
-		case NeverSent(err):
-			return true, "connection failed before the request was sent"
-		case !transient(err):
+		case errors.Is(res.Err, ErrBodyTooLarge):
+			return false, "the response body is too large"
+		case !transient(res.Err):
 			return false, "permanent transport error"
-		case AttemptTimedOut(ctx, err):
+		case res.NeverSent:
+			return true, "the request never reached the server"
+		case AttemptTimedOut(ctx, res.Err):
 			return cl == Read, "the attempt timed out"
 		default:
 			return cl == Read, "connection error"
 		}
 	}
-	switch status {
+	switch status := res.Status; status {
 	case http.StatusTooManyRequests:
 		return true, "rate limited (429)"
-	case http.StatusInternalServerError:
-		return cl == Read, "server error (500)"
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return cl == Read || cl == Summary, "server unavailable (" + strconv.Itoa(status) + ")"
+	case http.StatusServiceUnavailable:
+		if res.HasRetryAfter && cl == Summary {
+			return true, "server unavailable (503) with Retry-After"
+		}
+		return cl == Read, "server unavailable (503)"
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return cl == Read, "server error (" + strconv.Itoa(status) + ")"
 	}
 	return false, ""
 }
 
-// NeverSent reports whether err happened while connecting, before any byte
-// of the request could reach the server.
-func NeverSent(err error) bool {
+// dialFailed reports whether err happened while connecting to the server or
+// to a proxy on the way, before any byte of the request could reach the
+// server.
+func dialFailed(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 }
 
 // AttemptTimedOut reports whether err is the per-attempt timeout rather than

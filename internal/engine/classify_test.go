@@ -38,21 +38,61 @@ func TestRetryableStatusByClass(t *testing.T) {
 		http.StatusTooManyRequests:     {true, true, true},
 		http.StatusInternalServerError: {true, false, false},
 		http.StatusNotImplemented:      {false, false, false},
-		http.StatusBadGateway:          {true, true, false},
-		http.StatusServiceUnavailable:  {true, true, false},
-		http.StatusGatewayTimeout:      {true, true, false},
+		http.StatusBadGateway:          {true, false, false},
+		http.StatusServiceUnavailable:  {true, false, false},
+		http.StatusGatewayTimeout:      {true, false, false},
 	}
 	classes := []engine.Class{engine.Read, engine.Summary, engine.Write}
 	for status, byClass := range want {
 		for i, cl := range classes {
 			t.Run(fmt.Sprintf("%s/%d", cl, status), func(t *testing.T) {
-				got, reason := engine.Retryable(ctx, cl, status, nil)
+				got, reason := engine.Retryable(ctx, cl, &engine.Result{Status: status})
 				assert.Equal(t, byClass[i], got)
 				if got {
 					assert.NotEmpty(t, reason)
 				}
 			})
 		}
+	}
+}
+
+// A 503 that says when to come back was refused by the server: a summary
+// may be sent again. A gateway that cut a processed request does not say
+// that, and a write stays as careful as without it.
+func TestRetryable503WithRetryAfter(t *testing.T) {
+	res := &engine.Result{Status: http.StatusServiceUnavailable, RetryAfter: time.Second, HasRetryAfter: true}
+	for cl, want := range map[engine.Class]bool{engine.Read: true, engine.Summary: true, engine.Write: false} {
+		got, reason := engine.Retryable(context.Background(), cl, res)
+		assert.Equal(t, want, got, cl.String())
+		assert.NotEmpty(t, reason)
+	}
+}
+
+// What provably spent nothing on the server, so a Budget refunds it: it
+// never reached the server, or was refused before the work (4xx, or 503
+// with Retry-After). Everything else may have been billed.
+func TestResultUnprocessed(t *testing.T) {
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	for _, tc := range []struct {
+		name string
+		res  engine.Result
+		want bool
+	}{
+		{"200", engine.Result{Status: 200}, false},
+		{"400", engine.Result{Status: 400}, true},
+		{"404", engine.Result{Status: 404}, true},
+		{"429", engine.Result{Status: 429}, true},
+		{"500", engine.Result{Status: 500}, false},
+		{"502", engine.Result{Status: 502}, false},
+		{"503", engine.Result{Status: 503}, false},
+		{"503 with Retry-After", engine.Result{Status: 503, HasRetryAfter: true}, true},
+		{"504", engine.Result{Status: 504}, false},
+		{"302", engine.Result{Status: 302}, false},
+		{"never sent", engine.Result{Err: reset, NeverSent: true}, true},
+		{"lost after sending", engine.Result{Err: reset}, false},
+		{"400 with a body too large", engine.Result{Status: 400, Err: engine.ErrBodyTooLarge}, false},
+	} {
+		assert.Equal(t, tc.want, tc.res.Unprocessed(), tc.name)
 	}
 }
 
@@ -68,22 +108,25 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 	cancel()
 
 	for _, tc := range []struct {
-		name string
-		err  error
-		ctx  context.Context
-		want [3]bool // Read, Summary, Write
+		name      string
+		err       error
+		neverSent bool
+		ctx       context.Context
+		want      [3]bool // Read, Summary, Write
 	}{
-		{"connection refused", dial, live, [3]bool{true, true, true}},
-		{"connection reset", reset, live, [3]bool{true, false, false}},
-		{"attempt timed out", timeout, live, [3]bool{true, false, false}},
-		{"unknown certificate authority", badCert, live, [3]bool{false, false, false}},
-		{"redirect loop", redirects, live, [3]bool{false, false, false}},
-		{"connection refused, context done", dial, done, [3]bool{false, false, false}},
-		{"timeout, context done", timeout, done, [3]bool{false, false, false}},
+		{"connection refused", dial, true, live, [3]bool{true, true, true}},
+		{"connection reset", reset, false, live, [3]bool{true, false, false}},
+		{"reset before sending", reset, true, live, [3]bool{true, true, true}},
+		{"attempt timed out", timeout, false, live, [3]bool{true, false, false}},
+		{"timed out before sending", timeout, true, live, [3]bool{true, true, true}},
+		{"unknown certificate authority", badCert, true, live, [3]bool{false, false, false}},
+		{"redirect loop", redirects, false, live, [3]bool{false, false, false}},
+		{"connection refused, context done", dial, true, done, [3]bool{false, false, false}},
+		{"timeout, context done", timeout, false, done, [3]bool{false, false, false}},
 	} {
 		for i, cl := range []engine.Class{engine.Read, engine.Summary, engine.Write} {
 			t.Run(tc.name+"/"+cl.String(), func(t *testing.T) {
-				got, reason := engine.Retryable(tc.ctx, cl, 0, tc.err)
+				got, reason := engine.Retryable(tc.ctx, cl, &engine.Result{Err: tc.err, NeverSent: tc.neverSent})
 				assert.Equal(t, tc.want[i], got)
 				assert.NotEmpty(t, reason)
 			})
@@ -91,12 +134,7 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 	}
 }
 
-func TestNeverSentAndAttemptTimedOut(t *testing.T) {
-	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	assert.True(t, engine.NeverSent(fmt.Errorf("wrapped: %w", dial)))
-	assert.False(t, engine.NeverSent(&net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}))
-	assert.False(t, engine.NeverSent(errors.New("dial tcp: refused")))
-
+func TestAttemptTimedOut(t *testing.T) {
 	live := context.Background()
 	done, cancel := context.WithTimeout(context.Background(), -time.Second)
 	defer cancel()

@@ -3,50 +3,60 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/summarykit/fullstory-go/internal/pace"
 )
 
-// Pacer holds back the attempts of one Client (package pace): it learns the
-// server's rate from the answers it observes, pauses the Client after a long
-// Retry-After, and keeps to the WithRateLimit ceiling and a WithLimiter
-// limiter. It is shared by all calls of a Client.
-type Pacer interface {
+// Shared is a limiter that other Clients share, which paces the Client in
+// place of its own Pacer while it can (fullstory.AdaptiveLimiter).
+type Shared interface {
+	// Pacing reports whether it paces the Client now.
+	Pacing() bool
+	// Wait blocks until an attempt may start. A *pace.HeldError says the
+	// wait would outlast ctx's deadline; any other error, that it cannot
+	// pace this attempt.
 	Wait(ctx context.Context) error
-	Observe(status int, retryAfter time.Duration, ok bool)
+	// Observe is told of every answer.
+	Observe(status int, retryAfter time.Duration, sent time.Time)
 }
 
-// HeldError is an Outcome.Err for a call that the Pacer held back because the
-// wait would outlast the context's deadline. Nothing was sent.
-type HeldError struct {
-	Wait  time.Duration // how long the call would have had to wait; 0: not known
-	Cause error         // the caller's Limiter's error, if it was the Limiter
-}
-
-func (e *HeldError) Error() string {
-	msg := "waiting for the Client's pacing would outlast the context deadline"
-	if e.Wait > 0 {
-		msg = fmt.Sprintf("waiting %s for the Client's pacing would outlast the context deadline", e.Wait.Round(time.Millisecond))
+// gate waits until attempt n of r may start: for the shared limiter while
+// it paces, else for the Pacer. It returns a *pace.HeldError when the wait
+// would outlast ctx's deadline, or ctx's error.
+func (e *Engine) gate(ctx context.Context, r *Request, n int, out *Outcome) error {
+	if s := e.shared; s != nil && s.Pacing() {
+		if r.Observer != nil {
+			r.Observer.Wait(ctx, &Wait{N: n, Reason: "pacing", Last: *out})
+		}
+		err := s.Wait(ctx)
+		var held *pace.HeldError
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &held):
+			return err
+		}
+		// It cannot pace this attempt: the Client paces it itself.
 	}
-	if e.Cause != nil {
-		msg += ": " + e.Cause.Error()
-	}
-	return msg
-}
-
-func (e *HeldError) Unwrap() error { return e.Cause }
-
-// wait waits until p lets an attempt start.
-func wait(ctx context.Context, p Pacer) error {
-	if p == nil {
+	if e.pacer == nil {
 		return nil
 	}
-	err := p.Wait(ctx)
-	var tooLong *pace.TooLongError
-	if errors.As(err, &tooLong) {
-		return &HeldError{Wait: tooLong.Wait, Cause: tooLong.Cause}
+	var notify func(time.Duration)
+	if r.Observer != nil {
+		notify = func(d time.Duration) { r.Observer.Wait(ctx, &Wait{N: n, Reason: "pacing", D: d, Last: *out}) }
 	}
-	return err
+	return e.pacer.WaitNotify(ctx, notify)
+}
+
+// observe reports an answer to whoever paces.
+func (e *Engine) observe(res *Result) {
+	if e.pacer != nil {
+		e.pacer.Observe(res.Status, res.RetryAfter, res.HasRetryAfter && res.Status == 429)
+	}
+	if e.shared != nil {
+		e.shared.Observe(res.Status, res.RetryAfter, res.Sent)
+	}
 }

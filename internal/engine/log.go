@@ -8,14 +8,14 @@ import (
 	"time"
 )
 
-// logAttempt writes the Debug line of one attempt.
-func logAttempt(r *Request, out *Outcome, d time.Duration) {
+// logAttempt writes the Debug line of the last attempt of out.
+func logAttempt(r *Request, out *Outcome) {
 	if r.Log == nil {
 		return
 	}
-	attrs := []any{"method", r.Method, "path", r.Path, "attempt", out.Attempts, "status", out.Status, "duration", d}
+	attrs := []any{"method", r.Method, "path", r.Path, "attempt", out.Attempts, "status", out.Status, "duration", out.Duration}
 	switch {
-	case errors.Is(out.Err, ErrBodyTooLarge):
+	case out.End == EndBodyTooLarge:
 		attrs = append(attrs, "error", "body too large")
 	case out.Err != nil:
 		attrs = append(attrs, "error", Describe(out.Err))

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
 )
 
 // NewTransport returns a transport like http.DefaultTransport that keeps as
@@ -35,7 +40,7 @@ func WrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper) *http.C
 	if base == nil {
 		base = defaultTransport
 	}
-	out.Transport = noReplay{base}
+	out.Transport = noReplay{base: base, h2: new(sync.Map)}
 	next := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		first := via[0]
@@ -65,11 +70,28 @@ func WrapHTTPClient(hc *http.Client, defaultTransport http.RoundTripper) *http.C
 // whose body it can rewind (GetBody). The server may have acted on the first
 // copy, and a summary costs an Activation each time. A request is not
 // replayable when it has a body that cannot be rewound, so noReplay hands the
-// transport one: the real body without GetBody, or an empty body that is
-// written as none at all (no Content-Length, no chunking: the same bytes on
-// the wire as a bodiless request). The Engine alone decides what is sent
-// again. Connections are still reused.
-type noReplay struct{ base http.RoundTripper }
+// transport one: the real body without GetBody, or an empty body. On
+// HTTP/1.1 the empty body is written as none at all (no Content-Length, no
+// chunking: the same bytes as a bodiless request); on HTTP/2 it ends the
+// request with an empty DATA frame instead of a HEADERS frame that ends the
+// stream. The Engine alone decides what is sent again. Connections are still
+// reused.
+//
+// On HTTP/2 the Transport would also retry, by itself, a stream the server
+// refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last stream id),
+// if it could rewind the body; without GetBody it returns an error that
+// only its text tells apart. To a host that spoke HTTP/2 before, noReplay
+// therefore gives requests a GetBody that never rewinds: on an HTTP/2
+// connection it fails with ErrUnprocessed, which the HTTP/2 Transport calls
+// only for a stream it holds unprocessed, so the Engine knows the request
+// never reached the server; on an HTTP/1.1 connection (the host changed its
+// mind) it fails with errNoReplay, so that a replay is refused there too.
+// (Requests to a host not yet seen speak HTTP/2 have no GetBody: a refused
+// stream then counts as possibly processed, the safe way round.)
+type noReplay struct {
+	base http.RoundTripper
+	h2   *sync.Map // host → true, for the hosts that spoke HTTP/2
+}
 
 func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := *req // a RoundTripper must not change the caller's request
@@ -79,7 +101,39 @@ func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.ContentLength = 0
 		r.TransferEncoding = identity // so that no goroutine probes the body for data
 	}
-	return t.base.RoundTrip(&r)
+	var onH2 atomic.Bool
+	host := r.URL.Host
+	if _, ok := t.h2.Load(host); ok {
+		r.GetBody = func() (io.ReadCloser, error) {
+			if onH2.Load() {
+				return nil, ErrUnprocessed
+			}
+			return nil, errNoReplay
+		}
+	}
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if isHTTP2(info.Conn) {
+			onH2.Store(true)
+			t.h2.Store(host, true)
+		}
+	}}
+	return t.base.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), trace)))
+}
+
+// ErrUnprocessed is the error of an attempt whose HTTP/2 stream the server
+// refused before processing it: it never reached the API.
+var ErrUnprocessed = errors.New("the server refused the HTTP/2 stream before processing it")
+
+// errNoReplay is the error of an attempt whose connection failed after it
+// was sent, which net/http's Transport wanted to send again by itself.
+var errNoReplay = errors.New("the connection failed after the request was sent")
+
+// isHTTP2 reports whether conn speaks HTTP/2, as negotiated in its TLS
+// handshake. (Unencrypted HTTP/2 cannot be told apart here: its refused
+// streams count as possibly processed, the safe way round.)
+func isHTTP2(conn net.Conn) bool {
+	tc, ok := conn.(*tls.Conn)
+	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
 // identity is the TransferEncoding of a bodiless request: no chunking. net/http
@@ -93,6 +147,18 @@ var identity = []string{"identity"}
 // their speed). Each request needs its own: copying even an empty
 // bytes.Reader writes to it.
 func emptyBody() io.ReadCloser { return io.NopCloser(bytes.NewReader(nil)) }
+
+// Traceable reports whether hc, from WrapHTTPClient, sends through
+// net/http's own Transport, whose trace events prove an attempt that never
+// got a connection sent nothing.
+func Traceable(hc *http.Client) bool {
+	nr, ok := hc.Transport.(noReplay)
+	if !ok {
+		return false
+	}
+	_, ok = nr.base.(*http.Transport)
+	return ok
+}
 
 // CloseIdleConnections closes the base transport's idle connections, so that
 // http.Client.CloseIdleConnections reaches it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,7 +42,7 @@ func TestNoReplayHandsOnlyUnreplayableRequests(t *testing.T) {
 			req.Header.Set("Idempotency-Key", "k")
 		}
 		base := &captureTransport{}
-		_, err = noReplay{base}.RoundTrip(req)
+		_, err = noReplay{base: base, h2: new(sync.Map)}.RoundTrip(req)
 		require.NoError(t, err)
 
 		got := base.got

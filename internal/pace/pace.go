@@ -100,21 +100,27 @@ type Stats struct {
 	Throttled int64   // 429s observed
 }
 
-// TooLongError is returned by Wait, at once, when the wait for an attempt
-// would outlast the context's deadline. Nothing was sent.
-type TooLongError struct {
+// HeldError is returned by Wait, at once, when the wait for an attempt
+// would outlast the context's deadline: the Client holds the call back, and
+// nothing is sent. It is the one "held back" error of the request path:
+// package fullstory turns it into the *APIError 429 its users see.
+type HeldError struct {
 	Wait  time.Duration // how long the attempt would have waited; 0 if unknown
 	Cause error         // the Limiter's error, if it was the Limiter
 }
 
-func (e *TooLongError) Error() string {
-	if e.Cause != nil {
-		return "waiting for the rate limit would outlast the context deadline: " + e.Cause.Error()
+func (e *HeldError) Error() string {
+	msg := "waiting for the Client's pacing would outlast the context deadline"
+	if e.Wait > 0 {
+		msg = fmt.Sprintf("waiting %s for the Client's pacing would outlast the context deadline", e.Wait.Round(time.Millisecond))
 	}
-	return fmt.Sprintf("waiting %s for the rate limit would outlast the context deadline", e.Wait.Round(time.Millisecond))
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return msg
 }
 
-func (e *TooLongError) Unwrap() error { return e.Cause }
+func (e *HeldError) Unwrap() error { return e.Cause }
 
 // Pacer holds back the attempts of one Client. It is safe for concurrent use.
 type Pacer struct {

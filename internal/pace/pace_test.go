@@ -126,7 +126,7 @@ func TestAWaitPastTheDeadlineReturnsAtOnce(t *testing.T) {
 	ctx, cancel := context.WithDeadline(t.Context(), clock.Now().Add(50*time.Millisecond))
 	defer cancel()
 	err := p.Wait(ctx)
-	var tooLong *TooLongError
+	var tooLong *HeldError
 	require.ErrorAs(t, err, &tooLong)
 	assert.Equal(t, 100*time.Millisecond, tooLong.Wait)
 	assert.Nil(t, errors.Unwrap(err))
@@ -185,7 +185,7 @@ func TestRetryAfter(t *testing.T) {
 
 		ctx, cancel := context.WithDeadline(t.Context(), clock.Now().Add(3*time.Second))
 		defer cancel()
-		var tooLong *TooLongError
+		var tooLong *HeldError
 		require.ErrorAs(t, p.Wait(ctx), &tooLong)
 		assert.Equal(t, 30*time.Second, tooLong.Wait)
 
@@ -340,7 +340,7 @@ func TestTheCeilingIsNeverExceeded(t *testing.T) {
 	require.NoError(t, p.Wait(t.Context()))
 	ctx, cancel := context.WithDeadline(t.Context(), clock.Now().Add(99*time.Millisecond))
 	defer cancel()
-	var tooLong *TooLongError
+	var tooLong *HeldError
 	require.ErrorAs(t, p.Wait(ctx), &tooLong, "the burst is spent")
 	assert.Equal(t, 100*time.Millisecond, tooLong.Wait)
 
@@ -380,7 +380,7 @@ func TestTheLimiterIsWaitedForEveryAttempt(t *testing.T) {
 	boom := errors.New("redis: connection refused")
 	lim.err = boom
 	assert.ErrorIs(t, p.Wait(t.Context()), boom)
-	var tooLong *TooLongError
+	var tooLong *HeldError
 	assert.False(t, errors.As(p.Wait(t.Context()), &tooLong), "no deadline: the limiter's error as it is")
 
 	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)

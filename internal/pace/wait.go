@@ -8,13 +8,18 @@ import (
 // Handing out the slots in which attempts may start.
 
 // Wait blocks until one attempt may start. It returns at once with a
-// *TooLongError if the wait would outlast ctx's deadline (nothing may be
-// sent then), or ctx's error if ctx ends first.
-func (p *Pacer) Wait(ctx context.Context) error {
+// *HeldError if the wait would outlast ctx's deadline (nothing may be sent
+// then), or ctx's error if ctx ends first.
+func (p *Pacer) Wait(ctx context.Context) error { return p.WaitNotify(ctx, nil) }
+
+// WaitNotify is Wait that calls notify, if not nil, with how long the
+// attempt will wait for its slot before it sleeps (again, if a change of
+// pace moves the slot).
+func (p *Pacer) WaitNotify(ctx context.Context, notify func(time.Duration)) error {
 	if !p.active.Load() {
 		return nil
 	}
-	if err := p.wait(ctx); err != nil {
+	if err := p.wait(ctx, notify); err != nil {
 		return err
 	}
 	if p.cfg.Limiter != nil {
@@ -23,7 +28,7 @@ func (p *Pacer) Wait(ctx context.Context) error {
 				return ctx.Err()
 			}
 			if _, ok := ctx.Deadline(); ok {
-				return &TooLongError{Cause: err}
+				return &HeldError{Cause: err}
 			}
 			return err
 		}
@@ -31,7 +36,7 @@ func (p *Pacer) Wait(ctx context.Context) error {
 	return nil
 }
 
-func (p *Pacer) wait(ctx context.Context) error {
+func (p *Pacer) wait(ctx context.Context, notify func(time.Duration)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -43,7 +48,7 @@ func (p *Pacer) wait(ctx context.Context) error {
 		if d := slot.Sub(now); d > 0 {
 			if deadline, ok := ctx.Deadline(); ok && slot.After(deadline) {
 				p.mu.Unlock()
-				return &TooLongError{Wait: d}
+				return &HeldError{Wait: d}
 			}
 		}
 		p.tat = next
@@ -59,6 +64,9 @@ func (p *Pacer) wait(ctx context.Context) error {
 		resched := p.resched
 		p.mu.Unlock()
 
+		if notify != nil {
+			notify(slot.Sub(now))
+		}
 		c, stop := p.cfg.NewTimer(slot.Sub(now))
 		select {
 		case <-c:

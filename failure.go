@@ -12,25 +12,51 @@ import (
 	"strings"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
+	"github.com/summarykit/fullstory-go/internal/pace"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
-// This file turns the engine's Outcome into the caller's value or error: it
-// is the one place where errors are built. Their text still holds whatever
-// the server sent; the exit in redact.go cleans it.
+// Every error a call returns is built here, from the engine's Outcome, which
+// says once why the call ended. Their text still holds whatever the server
+// sent; the exit in redact.go cleans it.
 
 // maxErrorBody is how much of an error response body APIError keeps.
 const maxErrorBody = 64 << 10
 
 // result decodes a call's last response into r.out, or builds its error.
-func result(ctx context.Context, r *request, out *engine.Outcome, red *redactor) error {
-	switch {
-	case out.Err != nil:
-		return transportError(ctx, r, out, red)
-	case out.Status < 200 || out.Status > 299:
-		return apiError(r, out, red)
+func (cl *call) result(ctx context.Context, out *engine.Outcome) error {
+	r, red := cl.r, cl.red
+	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
+	err := withoutQuery(out.Err)
+	switch out.End {
+	case engine.EndResponse:
+		if out.Status < 200 || out.Status > 299 {
+			return apiError(r, out, red)
+		}
+		return decode(r, out, red)
+	case engine.EndHeld:
+		return heldError(r, out, red)
+	case engine.EndRefused:
+		return fmt.Errorf("%s: not sent: %w", prefix, err)
+	case engine.EndBuild:
+		return fmt.Errorf("%s: %w", prefix, err)
+	case engine.EndBodyTooLarge:
+		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
+	case engine.EndContext:
+		if out.Status != 0 {
+			// Ended while waiting to retry: keep what the last attempt said.
+			return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, shared.Attempts(out.Attempts), apiError(r, out, red))
+		}
+	case engine.EndTimeout:
+		return fmt.Errorf("%s: attempt %d timed out after %s: %w", prefix, out.Attempts, cl.policy.Timeout, err)
 	}
-	return decode(r, out, red)
+	switch {
+	case out.Stopped != "":
+		return fmt.Errorf("%s: %s: %w", prefix, out.Stopped, err)
+	case out.Attempts > 1:
+		return fmt.Errorf("%s: after %s: %w", prefix, shared.Attempts(out.Attempts), err)
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
 }
 
 // apiError builds the *APIError for the last response of a call.
@@ -56,9 +82,11 @@ func apiError(r *request, out *engine.Outcome, red *redactor) *APIError {
 }
 
 // heldError is the answer for a call that the Client held back because the
-// wait for its pause or rate limit would outlast the context: the same
+// wait for its pacing or rate limit would outlast the context: the same
 // *APIError, 429, as when the server says so, with RetryAfter when known.
-func heldError(r *request, out *engine.Outcome, held *engine.HeldError, red *redactor) *APIError {
+func heldError(r *request, out *engine.Outcome, red *redactor) *APIError {
+	var held *pace.HeldError
+	errors.As(out.Err, &held)
 	if out.Status != 0 {
 		e := apiError(r, out, red) // held before a retry: what the server said last
 		e.RetryAfter = max(e.RetryAfter, held.Wait)
@@ -69,6 +97,7 @@ func heldError(r *request, out *engine.Outcome, held *engine.HeldError, red *red
 		Code:       "client_held",
 		Message:    held.Error(), // Error() adds "(not sent)"
 		RetryAfter: held.Wait,
+		Attempts:   out.Attempts,
 		Method:     r.method,
 		Path:       r.path,
 	}
@@ -127,36 +156,6 @@ func bodyText(body []byte) string {
 	return s
 }
 
-// decode unmarshals a success body into r.out.
-func decode(r *request, out *engine.Outcome, red *redactor) error {
-	body := bytes.TrimSpace(out.Body)
-	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		if r.out == nil {
-			return nil
-		}
-		return invalidResponse(r, out, red, "the body is empty", nil)
-	}
-	if r.out == nil {
-		return nil
-	}
-	var err error
-	if d, ok := r.out.(bodyDecoder); ok {
-		err = d.decodeBody(body)
-	} else {
-		err = json.Unmarshal(body, r.out)
-	}
-	if err != nil {
-		return invalidResponse(r, out, red, "it is not the expected JSON", err)
-	}
-	return nil
-}
-
-// bodyDecoder is a response type that decodes a whole body itself. Having
-// json.Unmarshal call its UnmarshalJSON instead would scan the body twice.
-type bodyDecoder interface {
-	decodeBody(data []byte) error
-}
-
 // invalidResponse describes a success response that cannot be used.
 func invalidResponse(r *request, out *engine.Outcome, red *redactor, what string, err error) error {
 	msg := fmt.Sprintf("fullstory: %s %s: %d response unusable: %s", r.method, r.path, out.Status, what)
@@ -178,36 +177,4 @@ func invalidResponse(r *request, out *engine.Outcome, red *redactor, what string
 // invalidf returns an error for a success response that cannot be used.
 func invalidf(r *request, format string, args ...any) error {
 	return fmt.Errorf("fullstory: %s %s: %s: %w", r.method, r.path, fmt.Sprintf(format, args...), ErrInvalidResponse)
-}
-
-// transportError describes a call that ended without a usable response.
-func transportError(ctx context.Context, r *request, out *engine.Outcome, red *redactor) error {
-	prefix := fmt.Sprintf("fullstory: %s %s", r.method, r.path)
-	err := withoutQuery(out.Err)
-	var held *engine.HeldError
-	var build *engine.BuildError
-	switch {
-	case errors.As(err, &held):
-		return heldError(r, out, held, red)
-	case errors.As(err, &build):
-		return fmt.Errorf("%s: %w", prefix, err)
-	case errors.Is(err, engine.ErrBodyTooLarge):
-		return fmt.Errorf("%s: %w: %w", prefix, ErrInvalidResponse, err)
-	case ctx.Err() != nil && out.Status != 0:
-		// Cancelled while waiting to retry: keep what the last attempt said.
-		return fmt.Errorf("%s: %w after %s; last response: %w", prefix, err, shared.Attempts(out.Attempts), apiError(r, out, red))
-	}
-	var detail string
-	switch {
-	case engine.AttemptTimedOut(ctx, err):
-		detail = fmt.Sprintf("attempt %d timed out after %s", out.Attempts, out.Timeout)
-	case out.Attempts > 1:
-		detail = "after " + shared.Attempts(out.Attempts)
-	case out.Stopped != "":
-		detail = out.Stopped
-	}
-	if detail != "" {
-		return fmt.Errorf("%s: %s: %w", prefix, detail, err)
-	}
-	return fmt.Errorf("%s: %w", prefix, err)
 }

@@ -13,7 +13,7 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// How a response becomes an error (outcome.go): the API's error bodies and
+// How a call's outcome becomes its error (failure.go): the API's error bodies and
 // the ones proxies send, the bounded body an *APIError keeps, and unusable
 // success responses.
 

@@ -345,3 +345,29 @@ func TestListSessionsEmailMatching(t *testing.T) {
 		assert.Equal(t, 0, count("jane@doe"), "%s: no partial match", path)
 	}
 }
+
+// Through the library: Sessions.List with a SessionUID reads GET
+// /v2/sessions as the fake writes it.
+func TestListSessionsBySessionUIDThroughTheClient(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	got, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: fullstorytest.DemoSessionUID})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, fullstorytest.DemoCheckoutSession, got[0].ID())
+	assert.Equal(t, time.Unix(1750978914, 0).UTC(), got[0].CreatedTime)
+	assert.Equal(t, "https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession.String(), got[0].URL)
+	req := srv.Requests()[0]
+	assert.Equal(t, fullstorytest.OpListSessionsV2, req.Op)
+	assert.Equal(t, "/v2/sessions?session_uid="+fullstorytest.DemoSessionUID, req.RequestURI)
+
+	twice := fullstorytest.RecordedSession{Email: "kim@example.com", SessionUID: "shared-uid"}
+	srv.AddSession(twice)
+	srv.AddSession(twice)
+	got, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "shared-uid"})
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "every session with the uid")
+	got, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "shared-uid", Limit: 1})
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "Limit applies")
+}

@@ -125,19 +125,34 @@ func (w *walker) delim(want json.Delim) error {
 	return nil
 }
 
-// object reads an object of o at path; the next token is its '{'.
-func (w *walker) object(o *Object, path string) error {
+// members reads an object, the next token, calling each with the key and
+// the offset of every member, whose value each reads and writes; the
+// separators and braces are written here.
+func (w *walker) members(each func(key string, at int64) error) error {
 	if err := w.delim('{'); err != nil {
 		return err
 	}
-	seen := map[string]string{} // snake name -> spelling used
 	for n := 0; w.dec.More(); n++ {
 		at := w.pos()
 		tok, err := w.dec.Token()
 		if err != nil {
 			return w.syntax(err, at)
 		}
+		if n > 0 {
+			w.out.WriteByte(',')
+		}
 		key, _ := tok.(string)
+		if err := each(key, at); err != nil {
+			return err
+		}
+	}
+	return w.delim('}')
+}
+
+// object reads an object of o at path.
+func (w *walker) object(o *Object, path string) error {
+	seen := map[string]string{} // snake name -> spelling used
+	return w.members(func(key string, at int64) error {
 		f, ok := o.Field(key)
 		if !ok {
 			return w.unknown(o, path, key, at)
@@ -151,16 +166,10 @@ func (w *walker) object(o *Object, path string) error {
 			return w.fail(at, join(path, key), "", fmt.Sprintf("%q is given twice (%s)", p, how))
 		}
 		seen[f.Name] = key
-		if n > 0 {
-			w.out.WriteByte(',')
-		}
 		w.out.WriteString(strconv.Quote(f.Name))
 		w.out.WriteByte(':')
-		if err := w.value(f, p); err != nil {
-			return err
-		}
-	}
-	return w.delim('}')
+		return w.value(f, p)
+	})
 }
 
 // value reads the value of f at path.
@@ -170,36 +179,15 @@ func (w *walker) value(f Field, path string) error {
 	case f.Kind == KindObject && c == '{':
 		return w.object(f.Object, path)
 	case f.Kind == KindObjectMap && c == '{':
-		return w.objectMap(f.Object, path)
+		return w.members(func(key string, _ int64) error { // the keys are the caller's
+			w.out.Write(quote(key))
+			w.out.WriteByte(':')
+			return w.value(Field{Name: key, Kind: KindObject, Object: f.Object}, path+"."+key)
+		})
 	case f.Kind == KindObjects && c == '[':
 		return w.objects(f.Object, path)
 	}
 	return w.scalar(f, path, at)
-}
-
-// objectMap reads an object whose keys are the caller's, each value an
-// object of o.
-func (w *walker) objectMap(o *Object, path string) error {
-	if err := w.delim('{'); err != nil {
-		return err
-	}
-	for n := 0; w.dec.More(); n++ {
-		at := w.pos()
-		tok, err := w.dec.Token()
-		if err != nil {
-			return w.syntax(err, at)
-		}
-		key, _ := tok.(string)
-		if n > 0 {
-			w.out.WriteByte(',')
-		}
-		w.out.Write(quote(key))
-		w.out.WriteByte(':')
-		if err := w.value(Field{Name: key, Kind: KindObject, Object: o}, path+"."+key); err != nil {
-			return err
-		}
-	}
-	return w.delim('}')
 }
 
 // objects reads an array of objects of o.

@@ -3,6 +3,8 @@ package fields
 import (
 	"fmt"
 	"strings"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // unknown is the error for a name that is not a field of o: it names the
@@ -39,7 +41,7 @@ func nearest(o *Object, key string) (Field, bool) {
 	k := strings.ToLower(key)
 	for _, f := range o.Fields {
 		for _, name := range []string{f.Name, f.Camel()} {
-			if d := distance(k, strings.ToLower(name)); d < bestD {
+			if d := shared.EditDistance(k, strings.ToLower(name)); d < bestD {
 				best, bestD = f, d
 			}
 		}
@@ -61,31 +63,4 @@ func elsewhere(root *Object, key string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// distance is the edit distance between a and b, in bytes, where swapping
-// two neighbours ("emial") is one edit, like inserting, deleting or
-// changing one (optimal string alignment).
-func distance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -114,6 +114,14 @@ func (s *SessionsService) summarize(ctx context.Context, id SessionID, req *Summ
 	return s.client.guarded(ctx, r, st)
 }
 
+// clone returns a deep copy of s.
+func (s *Summary) clone() *Summary {
+	c := *s
+	c.Response = bytes.Clone(s.Response)
+	c.ResponseSchema = s.ResponseSchema.clone()
+	return &c
+}
+
 // decodeBody decodes a summary response, refusing one with neither a
 // summary nor a structured response.
 func (s *Summary) decodeBody(data []byte) error {

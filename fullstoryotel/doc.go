@@ -23,7 +23,8 @@
 // (the path with placeholders), http.response.status_code, error.type and,
 // on attempts after the first, http.request.resend_count. Ours: fullstory.operation,
 // fullstory.attempt (on attempt spans and events), fullstory.attempts (the
-// attempts the call sent, at its end) and, on summaries, fullstory.summary.source
+// attempts of the call's request, at its end: for a shared summary, those
+// of the request it shared) and, on summaries, fullstory.summary.source
 // ("api", "shared" or "cache"). The call span has an event "fullstory.wait"
 // for each wait (fullstory.wait.reason: "pacing" or why the call retries;
 // fullstory.wait.duration in seconds, when known) and an event

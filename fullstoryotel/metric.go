@@ -2,6 +2,7 @@ package fullstoryotel
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -117,7 +118,7 @@ func (m *meters) attemptEnd(ctx context.Context, a *fullstory.AttemptInfo) {
 	set := metric.WithAttributeSet(attribute.NewSet(attrs...))
 	m.attempts.Add(ctx, 1, set)
 	m.attemptDuration.Record(ctx, a.Duration.Seconds(), set)
-	if a.Status == 429 {
+	if a.Status == http.StatusTooManyRequests {
 		m.throttled.Add(ctx, 1, metric.WithAttributes(keyOperation.String(a.Call.Operation)))
 	}
 }

@@ -15,7 +15,7 @@ func TestWithoutSessionID(t *testing.T) {
 		"session 4444444444444444444%3a5555555555555555555 not found":             "session {session_id} not found",
 		"session 4444444444444444444:5555555555555555555 not found":               "session {session_id} not found",
 		"user 4444444444444444444, session 5555555555555555555":                   "user {session_id}, session {session_id}",
-		"nothing to take out":                                                     "nothing to take out",
+		"nothing to take out": "nothing to take out",
 	} {
 		assert.Equal(t, want, withoutSessionID(summary, in), in)
 	}

@@ -420,3 +420,11 @@ func TestOptionsAreClientOptions(t *testing.T) {
 	assert.Empty(t, summaries(srv))
 	assert.Empty(t, tel.spans.Ended())
 }
+
+// nil providers are the global ones, not a panic.
+func TestNilProvidersAreTheGlobalOnes(t *testing.T) {
+	srv := newFake(t)
+	c := srv.Client(fullstoryotel.WithTracerProvider(nil), fullstoryotel.WithMeterProvider(nil), fullstoryotel.WithTracing(nil, nil, fullstoryotel.WithPropagator(nil)))
+	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.NoError(t, err)
+}

@@ -154,7 +154,7 @@ func recorded(t *testing.T, tel *telemetry) []string {
 	var out []string
 	add := func(kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			out = append(out, string(kv.Key)+"="+kv.Value.Emit())
+			out = append(out, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	for _, s := range tel.spans.Ended() {

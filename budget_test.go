@@ -198,7 +198,7 @@ func TestBudgetExhaustedSendsNothing(t *testing.T) {
 	require.NoError(t, err)
 	_, err = summarize(t, c, fullstory.WithFreshSummary())
 	require.ErrorIs(t, err, fullstory.ErrBudgetExhausted)
-	assert.Contains(t, err.Error(), "not sent")
+	assert.Contains(t, err.Error(), "/summary: not sent: Activation budget exhausted")
 	assert.Contains(t, err.Error(), "resets at")
 	_, isAPI := errorsAsAPI(err)
 	assert.False(t, isAPI)

@@ -38,6 +38,7 @@ type Client struct {
 	hc          *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
 	activations *activationCounts // what summaries spent (activations.go)
 	flights     *flights          // shared summary calls in flight (flight.go)
+	workers     *workers          // the goroutines that send them (workers.go)
 	account     string            // a hash of the key, for cache keys (guard.go)
 	authHeader  []string          // the Authorization header's value: "Basic <key>"
 	uaHeader    []string          // the User-Agent header's value
@@ -54,7 +55,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
 	}
-	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights)}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights), workers: newWorkers()}
 	for _, opt := range opts {
 		if opt == nil {
 			continue

@@ -104,13 +104,13 @@ func TestGlobalFake(t *testing.T) {
 	// Global flags also work after the command, and after its arguments.
 	r = runCLI(t, env{}, "sessions", "list", "--email", demoEmail, "--fake", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []sessionRow }
+	var out struct{ Sessions []jsonSession }
 	decodeOne(t, r.stdout, &out)
 	require.NotEmpty(t, out.Sessions)
 
 	r = runCLI(t, env{}, "summarize", out.Sessions[0].ID.String(), "--fake", "--json")
 	requireOK(t, r)
-	var sum sessionSummary
+	var sum jsonSummary
 	decodeOne(t, r.stdout, &sum)
 	assert.NotEmpty(t, sum.Summary)
 

@@ -210,7 +210,7 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 
 	r := runCLI(t, e, "profiles", "delete", "no-such-profile", a, "--json")
 	require.Equal(t, exitNotFound, r.code, "the status of the first failure")
-	var failure struct{ Error failure }
+	var failure struct{ Error jsonError }
 	decodeOne(t, r.stderr, &failure)
 	assert.Equal(t, "not_found", failure.Error.Kind)
 	assert.Equal(t, 404, failure.Error.Status)
@@ -219,13 +219,15 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 	assert.NotContains(t, failure.Error.Message, "fullstory: ", "the library's prefix is not repeated mid-line")
 	var out struct {
 		Deleted []string
-		Failed  []struct{ ID, Error string }
+		Failed  []jsonNotDeleted
 	}
 	decodeOne(t, r.stdout, &out)
 	assert.Equal(t, []string{a}, out.Deleted)
 	require.Len(t, out.Failed, 1)
-	assert.Equal(t, "no-such-profile", out.Failed[0].ID)
-	assert.Contains(t, out.Failed[0].Error, "404")
+	assert.Equal(t, fullstory.ProfileID("no-such-profile"), out.Failed[0].ID)
+	assert.Contains(t, out.Failed[0].Error.Message, "404")
+	assert.Equal(t, "not_found", out.Failed[0].Error.Kind)
+	assert.Equal(t, 404, out.Failed[0].Error.Status)
 	assert.ElementsMatch(t, before, profileIDs(t, srv))
 
 	b := createProfile(t, e, "sales.json")

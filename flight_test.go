@@ -162,6 +162,7 @@ func TestSharedRequestEndsWhenEveryCallerHasLeft(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	a, b := goSummarize(ctx, c), goSummarize(ctx, c)
 	awaitWaiters(t, c, 2)
+	require.Eventually(t, func() bool { return hs.hits() == 1 }, 5*time.Second, time.Millisecond, "the request reached the server")
 	cancel()
 	require.ErrorIs(t, (<-a).err, context.Canceled)
 	require.ErrorIs(t, (<-b).err, context.Canceled)

@@ -64,8 +64,8 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 			cl.activation(ctx, ActivationShared)
 		}
 		// The first caller to decode the summary stores it: only a
-		// success that decodes is kept. The cache bounds its own calls
-		// (fullstoryredis's do); one that fails is skipped.
+		// success that decodes is kept. A cache bounds its own calls
+		// (fullstoryredis's does), and one that fails is skipped.
 		if key != "" && (f == nil || f.stored.CompareAndSwap(false, true)) {
 			_ = s.cache.Set(context.WithoutCancel(ctx), key, out.Body, s.cacheTTL)
 		}

@@ -128,9 +128,34 @@ func TestHooksSeeNoSecrets(t *testing.T) {
 	assert.True(t, strings.Contains(strings.Join(seen, "\n"), "/sessions/v2"), "the hooks saw the call")
 }
 
-// Hooks.RateChange hears the rate the Client learns, without a logger, and
-// every WithHooks is told, in order.
-func TestHooksRateChangeHearsTheLearnedRate(t *testing.T) {
+// RateChange is told when the Client starts to pace itself after a 429.
+func TestHooksSeeRateChanges(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	var mu sync.Mutex
+	var changes [][2]float64
+	c := wireClient(t, ws, fullstory.WithHooks(fullstory.Hooks{RateChange: func(old, new float64) {
+		mu.Lock()
+		changes = append(changes, [2]float64{old, new})
+		mu.Unlock()
+	}}))
+	for range 2 {
+		_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+		require.NoError(t, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, changes, "the first 429 sets a rate")
+	assert.Zero(t, changes[0][0], "from unpaced")
+	assert.Positive(t, changes[0][1])
+	assert.Positive(t, c.RateStats().Rate)
+}
+
+// Every WithHooks' RateChange hears the learned rate, in order.
+func TestEveryHooksRateChangeIsTold(t *testing.T) {
 	var n atomic.Int64
 	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 6 {

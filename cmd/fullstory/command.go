@@ -59,6 +59,7 @@ func commands() []*command {
 		cmdSessionsContext,
 		cmdSummarize,
 		cmdFake,
+		cmdMCP,
 		cmdHelp,
 		cmdCompletion,
 		cmdVersion,

@@ -72,6 +72,7 @@ Environment:
   FULLSTORY_API_KEY   a Fullstory server API key (Admin or Architect role);
                       never taken from a flag, so it stays out of shell history
   FULLSTORY_BASE_URL  the API base URL, e.g. that of "fullstory fake"
+  FULLSTORY_MCP_TOKEN the bearer token of "fullstory mcp --http"
   COLUMNS             the width that tables, help and summaries fit in
                       (default: the terminal's, else %d)
 

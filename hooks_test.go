@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -156,15 +155,11 @@ func TestHooksSeeRateChanges(t *testing.T) {
 
 // Every WithHooks' RateChange hears the learned rate, in order.
 func TestEveryHooksRateChangeIsTold(t *testing.T) {
-	var n atomic.Int64
-	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 6 {
-			w.Header().Set("Retry-After", "0")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		w.Write([]byte(`{"sessions":[]}`))
-	})
+	ws := newTestServer(t, wireReplies(
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
 	type change struct {
 		hook     string
 		old, new float64
@@ -181,7 +176,7 @@ func TestEveryHooksRateChangeIsTold(t *testing.T) {
 		}})
 	}
 	c := wireClient(t, ws, hook("first"), hook("second"))
-	for range 6 {
+	for range 2 {
 		_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
 		require.NoError(t, err)
 	}

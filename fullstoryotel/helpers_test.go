@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -263,4 +265,68 @@ func awaiting(t *testing.T, n int) {
 		stacks := string(buf[:runtime.Stack(buf, true)])
 		return strings.Count(stacks, "fullstory-go.(*flight).await") >= n
 	}, 10*time.Second, time.Millisecond, "%d calls waiting for a shared request", n)
+}
+
+// summarize summarizes the demo checkout session, which must succeed.
+func summarize(t *testing.T, c *fullstory.Client) *fullstory.Summary {
+	t.Helper()
+	sum, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.NoError(t, err)
+	return sum
+}
+
+// budgetRefused makes a summary that an empty Budget refuses.
+func budgetRefused(t *testing.T, tel *telemetry) *fullstorytest.Server {
+	t.Helper()
+	srv := newFake(t)
+	c := srv.Client(append(tel.options(), fullstory.WithBudget(fullstory.NewMemoryBudget(0, fullstory.BudgetTotal)))...)
+	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.ErrorIs(t, err, fullstory.ErrBudgetExhausted)
+	return srv
+}
+
+// cachedTwice makes a summary twice on a Client with a cache: the second
+// comes from the cache.
+func cachedTwice(t *testing.T, tel *telemetry) (*fullstorytest.Server, *fullstory.Client) {
+	t.Helper()
+	srv := newFake(t)
+	c := srv.Client(append(tel.options(), fullstory.WithSummaryCache(fullstory.NewMemoryCache(1<<20), time.Hour))...)
+	summarize(t, c)
+	require.Equal(t, fullstory.SummaryFromCache, summarize(t, c).Source)
+	return srv, c
+}
+
+// sharedTwice makes two identical summaries at once: the second joins the
+// first's request, which the server holds until both wait for it.
+func sharedTwice(t *testing.T, tel *telemetry) (*fullstorytest.Server, *fullstory.Client) {
+	t.Helper()
+	srv := newFake(t)
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	_, opts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		srv.Handler().ServeHTTP(w, r)
+	})
+	c, err := fullstory.NewClient(srv.APIKey, append(opts, tel.options()...)...)
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	sources := make([]fullstory.SummarySource, 2)
+	call := func(i int) {
+		defer wg.Done()
+		sum, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+		if assert.NoError(t, err) {
+			sources[i] = sum.Source
+		}
+	}
+	wg.Add(2)
+	go call(0)
+	<-arrived
+	go call(1)
+	awaiting(t, 2)
+	close(release)
+	wg.Wait()
+	require.Equal(t, []fullstory.SummarySource{fullstory.SummaryFromAPI, fullstory.SummaryFromShared}, sources)
+	return srv, c
 }

@@ -2,17 +2,14 @@ package fullstoryotel_test
 
 import (
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 
 	fullstory "github.com/summarykit/fullstory-go"
-	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
 var (
@@ -38,8 +35,7 @@ func TestMetricsOfARetriedSummary(t *testing.T) {
 	srv.InjectFault(throttled)
 	tel := newTelemetry(t)
 	c := srv.Client(tel.options()...)
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.NoError(t, err)
+	summarize(t, c)
 
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls"))
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls", opSummarize, success, source("api")))
@@ -67,11 +63,8 @@ func TestMetricsOfARetriedSummary(t *testing.T) {
 // A summary the Budget refuses is a failed call with no attempt and no
 // Activation.
 func TestMetricsOfABudgetRefusal(t *testing.T) {
-	srv := newFake(t)
 	tel := newTelemetry(t)
-	c := srv.Client(append(tel.options(), fullstory.WithBudget(fullstory.NewMemoryBudget(0, fullstory.BudgetTotal)))...)
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.ErrorIs(t, err, fullstory.ErrBudgetExhausted)
+	srv := budgetRefused(t, tel)
 
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls", opSummarize, failure, errorType("budget_exhausted")))
 	assert.EqualValues(t, 1, tel.count(t, "fullstory.client.call.duration", failure, errorType("budget_exhausted")))
@@ -82,13 +75,8 @@ func TestMetricsOfABudgetRefusal(t *testing.T) {
 
 // A cache hit counts as cached, with no attempt.
 func TestMetricsOfACacheHit(t *testing.T) {
-	srv := newFake(t)
 	tel := newTelemetry(t)
-	c := srv.Client(append(tel.options(), fullstory.WithSummaryCache(fullstory.NewMemoryCache(1<<20), time.Hour))...)
-	for range 2 {
-		_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		require.NoError(t, err)
-	}
+	_, c := cachedTwice(t, tel)
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls", source("api")))
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls", source("cache"), success))
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.attempts"))
@@ -100,30 +88,8 @@ func TestMetricsOfACacheHit(t *testing.T) {
 // A shared summary counts as shared, with one attempt between the two
 // calls.
 func TestMetricsOfASharedSummary(t *testing.T) {
-	srv := newFake(t)
-	release := make(chan struct{})
-	arrived := make(chan struct{}, 1)
-	_, opts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		<-release
-		srv.Handler().ServeHTTP(w, r)
-	})
 	tel := newTelemetry(t)
-	c, err := fullstory.NewClient(srv.APIKey, append(opts, tel.options()...)...)
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	summarize := func() {
-		defer wg.Done()
-		_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		assert.NoError(t, err)
-	}
-	wg.Add(2)
-	go summarize()
-	<-arrived
-	go summarize()
-	awaiting(t, 2)
-	close(release)
-	wg.Wait()
+	_, c := sharedTwice(t, tel)
 
 	assert.EqualValues(t, 2, tel.sum(t, "fullstory.client.calls", success))
 	assert.EqualValues(t, 1, tel.sum(t, "fullstory.client.calls", source("shared")))

@@ -25,7 +25,8 @@ func WithTracerProvider(tp trace.TracerProvider) fullstory.Option {
 	return WithTracing(tp)
 }
 
-// WithTracing is WithTracerProvider with TracingOptions.
+// WithTracing is WithTracerProvider with TracingOptions: the propagator,
+// and session ids on spans. It is a Client option: a method refuses it.
 func WithTracing(tp trace.TracerProvider, opts ...TracingOption) fullstory.Option {
 	if tp == nil {
 		tp = otel.GetTracerProvider()

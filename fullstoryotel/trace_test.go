@@ -6,9 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -92,8 +90,7 @@ func TestRetriedSummarySpans(t *testing.T) {
 			srv.InjectFault(tc.fault)
 			tel := newTelemetry(t)
 			c := srv.Client(tel.options()...)
-			_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-			require.NoError(t, err)
+			summarize(t, c)
 
 			call := tel.one(t, callName)
 			assert.EqualValues(t, 2, attrs(call.Attributes())["fullstory.attempts"].AsInt64())
@@ -198,11 +195,8 @@ func TestTransportErrorIsRecorded(t *testing.T) {
 // A summary the Budget refuses is a failed span with no attempt, and
 // nothing reaches the server.
 func TestBudgetRefusalSpan(t *testing.T) {
-	srv := newFake(t)
 	tel := newTelemetry(t)
-	c := srv.Client(append(tel.options(), fullstory.WithBudget(fullstory.NewMemoryBudget(0, fullstory.BudgetTotal)))...)
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.ErrorIs(t, err, fullstory.ErrBudgetExhausted)
+	srv := budgetRefused(t, tel)
 
 	call := tel.one(t, callName)
 	assert.Equal(t, codes.Error, call.Status().Code)
@@ -216,13 +210,8 @@ func TestBudgetRefusalSpan(t *testing.T) {
 
 // A summary from the cache is a span with no attempt, its source "cache".
 func TestCachedSummarySpan(t *testing.T) {
-	srv := newFake(t)
 	tel := newTelemetry(t)
-	c := srv.Client(append(tel.options(), fullstory.WithSummaryCache(fullstory.NewMemoryCache(1<<20), time.Hour))...)
-	for range 2 {
-		_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		require.NoError(t, err)
-	}
+	srv, _ := cachedTwice(t, tel)
 	calls := tel.named(callName)
 	require.Len(t, calls, 2)
 	assert.Len(t, tel.childrenOf(calls[0]), 1)
@@ -242,36 +231,8 @@ func TestCachedSummarySpan(t *testing.T) {
 // span of its own with the source "shared" and no attempt; the attempt is
 // the first call's.
 func TestSharedSummarySpan(t *testing.T) {
-	srv := newFake(t)
-	release := make(chan struct{})
-	arrived := make(chan struct{}, 1)
-	hs, opts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		<-release
-		srv.Handler().ServeHTTP(w, r)
-	})
-	_ = hs
 	tel := newTelemetry(t)
-	c, err := fullstory.NewClient(srv.APIKey, append(opts, tel.options()...)...)
-	require.NoError(t, err)
-
-	var wg sync.WaitGroup
-	sources := make([]fullstory.SummarySource, 2)
-	summarize := func(i int) {
-		defer wg.Done()
-		sum, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		if assert.NoError(t, err) {
-			sources[i] = sum.Source
-		}
-	}
-	wg.Add(2)
-	go summarize(0)
-	<-arrived
-	go summarize(1)
-	awaiting(t, 2)
-	close(release)
-	wg.Wait()
-	require.Equal(t, []fullstory.SummarySource{fullstory.SummaryFromAPI, fullstory.SummaryFromShared}, sources)
+	srv, _ := sharedTwice(t, tel)
 
 	calls := tel.named(callName)
 	require.Len(t, calls, 2)
@@ -290,10 +251,9 @@ func TestWithSessionIDs(t *testing.T) {
 	srv := newFake(t)
 	tel := newTelemetry(t)
 	c := srv.Client(tel.options(fullstoryotel.WithSessionIDs())...)
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.NoError(t, err)
+	summarize(t, c)
 	missing := fullstory.NewSessionID("1111111111111111111", "2222222222222222222")
-	_, err = c.Sessions.Summarize(t.Context(), missing, nil)
+	_, err := c.Sessions.Summarize(t.Context(), missing, nil)
 	require.ErrorIs(t, err, fullstory.ErrNotFound)
 
 	calls := tel.named(callName)
@@ -316,13 +276,9 @@ func TestPropagators(t *testing.T) {
 		srv := newFake(t)
 		tel := newTelemetry(t)
 		c := srv.Client(fullstoryotel.WithTracing(tel.tp, fullstoryotel.WithPropagator(spanIDPropagator{})))
-		_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		require.NoError(t, err)
-		at := tel.one(t, attemptName)
-		reqs := summaries(srv)
-		require.Len(t, reqs, 1)
-		assert.Equal(t, at.SpanContext().SpanID().String(), reqs[0].Header.Get("X-Span-Id"))
-		assert.Empty(t, reqs[0].Header.Get("Traceparent"))
+		summarize(t, c)
+		req := spanIDSent(t, srv, tel)
+		assert.Empty(t, req.Header.Get("Traceparent"))
 	})
 	t.Run("global", func(t *testing.T) {
 		prev := otel.GetTextMapPropagator()
@@ -331,13 +287,20 @@ func TestPropagators(t *testing.T) {
 		srv := newFake(t)
 		tel := newTelemetry(t)
 		c := srv.Client(fullstoryotel.WithTracerProvider(tel.tp))
-		_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-		require.NoError(t, err)
-		at := tel.one(t, attemptName)
-		reqs := summaries(srv)
-		require.Len(t, reqs, 1)
-		assert.Equal(t, at.SpanContext().SpanID().String(), reqs[0].Header.Get("X-Span-Id"))
+		summarize(t, c)
+		spanIDSent(t, srv, tel)
 	})
+}
+
+// spanIDSent checks that the one summary request srv received carried the
+// attempt span's id as X-Span-Id, and returns it.
+func spanIDSent(t *testing.T, srv *fullstorytest.Server, tel *telemetry) fullstorytest.Request {
+	t.Helper()
+	at := tel.one(t, attemptName)
+	reqs := summaries(srv)
+	require.Len(t, reqs, 1)
+	assert.Equal(t, at.SpanContext().SpanID().String(), reqs[0].Header.Get("X-Span-Id"))
+	return reqs[0]
 }
 
 // spanIDPropagator sends the span id as X-Span-Id.
@@ -357,8 +320,7 @@ func TestCallersTraceparentIsKept(t *testing.T) {
 	tel := newTelemetry(t)
 	const mine = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 	c := srv.Client(append(tel.options(), fullstory.WithHeader("Traceparent", mine))...)
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.NoError(t, err)
+	summarize(t, c)
 	reqs := summaries(srv)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, []string{mine}, reqs[0].Header.Values("Traceparent"))
@@ -425,6 +387,5 @@ func TestOptionsAreClientOptions(t *testing.T) {
 func TestNilProvidersAreTheGlobalOnes(t *testing.T) {
 	srv := newFake(t)
 	c := srv.Client(fullstoryotel.WithTracerProvider(nil), fullstoryotel.WithMeterProvider(nil), fullstoryotel.WithTracing(nil, nil, fullstoryotel.WithPropagator(nil)))
-	_, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
-	require.NoError(t, err)
+	summarize(t, c)
 }

@@ -90,7 +90,8 @@ func (o *fakeOptions) run(ctx context.Context, a *app) error {
 	if a.g.verbose {
 		handler = logRequests(a.stderr, handler)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: fakeTimeouts.readHeader,
+		ReadTimeout: fakeTimeouts.read, IdleTimeout: fakeTimeouts.idle}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -125,6 +126,18 @@ func (o *fakeOptions) run(ctx context.Context, a *app) error {
 		err = serr
 	}
 	return err
+}
+
+// fakeTimeouts bound how long a connection may hold the fake: a request's
+// headers must arrive within readHeader and all of it, body included,
+// within read, and an idle keep-alive connection is closed after idle, so
+// that clients that announce a body and never send it, or open connections
+// and leave them, are not held forever. There is no write timeout: the fake
+// holds requests on purpose (--latency), for as long as asked, and it reads
+// a request's body before it holds it, so the read timeout does not cut
+// that short. Tests make them shorter.
+var fakeTimeouts = struct{ readHeader, read, idle time.Duration }{
+	readHeader: 10 * time.Second, read: 30 * time.Second, idle: 2 * time.Minute,
 }
 
 // checkAddr refuses a listening address that is malformed, or not on a

@@ -152,3 +152,37 @@ func TestHooksSeeRateChanges(t *testing.T) {
 	assert.Positive(t, changes[0][1])
 	assert.Positive(t, c.RateStats().Rate)
 }
+
+// Every WithHooks' RateChange hears the learned rate, in order.
+func TestEveryHooksRateChangeIsTold(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	type change struct {
+		hook     string
+		old, new float64
+	}
+	var (
+		mu      sync.Mutex
+		changes []change
+	)
+	hook := func(name string) fullstory.Option {
+		return fullstory.WithHooks(fullstory.Hooks{RateChange: func(old, new float64) {
+			mu.Lock()
+			changes = append(changes, change{name, old, new})
+			mu.Unlock()
+		}})
+	}
+	c := wireClient(t, ws, hook("first"), hook("second"))
+	for range 2 {
+		_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+		require.NoError(t, err)
+	}
+	rate := c.RateStats().Rate
+	require.Positive(t, rate)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []change{{"first", 0, rate}, {"second", 0, rate}}, changes)
+}

@@ -186,3 +186,44 @@ func TestEveryHooksRateChangeIsTold(t *testing.T) {
 	defer mu.Unlock()
 	assert.Equal(t, []change{{"first", 0, rate}, {"second", 0, rate}}, changes)
 }
+
+// An attempt has a RetryReason only when a retry follows it: not when no
+// retries are left.
+func TestHooksRetryReasonOnlyWhenARetryFollows(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}}))
+	var log hookLog
+	c := wireClient(t, ws, fullstory.WithHooks(log.hooks()), fullstory.WithMaxRetries(1))
+	_, err := c.Profiles.Get(t.Context(), "p1")
+	require.ErrorIs(t, err, fullstory.ErrRateLimited)
+	var ends []string
+	for _, l := range log.all() {
+		if strings.Contains(l, " end status=") {
+			ends = append(ends, l)
+		}
+	}
+	assert.Equal(t, []string{`attempt 1 end status=429 retry="rate limited (429)"`, `attempt 2 end status=429 retry=""`}, ends)
+}
+
+// A call that shared another's request sent nothing itself: its CallEnd
+// says 0 attempts and SummaryFromShared, whatever the shared request got.
+func TestHooksOfASharedCall(t *testing.T) {
+	hs := newHeldServer(t, wireStatusError(http.StatusNotFound))
+	var log hookLog
+	c := wireClient(t, hs.wireServer, fullstory.WithHooks(log.hooks()))
+	ctx := boundedContext(t, 10*time.Second)
+	a, b := goSummarize(ctx, c), goSummarize(ctx, c)
+	awaitWaiters(t, c, 2)
+	hs.open()
+	require.Error(t, (<-a).err)
+	require.Error(t, (<-b).err)
+	var ends []string
+	for _, l := range log.all() {
+		if strings.HasPrefix(l, "call end") {
+			ends = append(ends, l)
+		}
+	}
+	assert.ElementsMatch(t, []string{
+		"call end Sessions.Summarize attempts=1 status=404 source=api err=true ctx=span",
+		"call end Sessions.Summarize attempts=0 status=404 source=shared err=true ctx=span",
+	}, ends)
+}

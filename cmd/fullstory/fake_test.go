@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,4 +188,100 @@ func TestFakeCommandRefusesBadAddresses(t *testing.T) {
 			assert.Empty(t, r.stdout)
 		})
 	}
+}
+
+// Connections that announce a body and never send it, or send nothing at
+// all, are closed by the fake's read timeouts instead of being held for
+// ever; a request that the fake holds for longer than those (--latency)
+// still gets its answer.
+func TestFakeCommandTimeouts(t *testing.T) {
+	saved := fakeTimeouts
+	fakeTimeouts.readHeader, fakeTimeouts.read, fakeTimeouts.idle = 200*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
+	t.Cleanup(func() { fakeTimeouts = saved })
+	baseURL, key, _, _ := startFake(t, "--addr", "127.0.0.1:0", "--latency", "600ms")
+	addr := strings.TrimPrefix(baseURL, "http://")
+
+	const n = 200
+	conns := make([]net.Conn, 0, n+1)
+	for i := range n + 1 {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		if i < n { // the last one sends nothing at all
+			_, err = io.WriteString(c, "POST /v2/visit_profile HTTP/1.1\r\nHost: fake\r\nAuthorization: Basic "+key+
+				"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":")
+			require.NoError(t, err)
+		}
+		conns = append(conns, c)
+	}
+	// Each connection is closed by the server: reading it ends. The deadline
+	// only keeps a failing test from hanging.
+	var wg sync.WaitGroup
+	closed := make([]bool, len(conns))
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+			_, err := io.Copy(io.Discard, c)
+			var ne net.Error
+			closed[i] = !(errors.As(err, &ne) && ne.Timeout())
+		}()
+	}
+	wg.Wait()
+	for i, ok := range closed {
+		assert.True(t, ok, "connection %d was not closed by the server", i)
+	}
+
+	// Held for 600ms by --latency, longer than the 300ms read timeout.
+	c, err := fullstory.NewClient(key, fullstory.WithBaseURL(baseURL), fullstory.WithMaxRetries(0))
+	require.NoError(t, err)
+	id, err := c.Profiles.Create(t.Context(), &fullstory.ProfileRequest{Name: "slow"})
+	require.NoError(t, err)
+	p, err := c.Profiles.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, "slow", p.Name)
+}
+
+// --sessions FILE seeds the fake, and the fake keeps its request log, which
+// tests in other languages read from /_fake/requests.
+func TestFakeCommandSessionsFileAndRequestLog(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sessions.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"sessions":[{"user_id":"111","session_id":"222","email":"sam@example.com","session_uid":"order-9",
+		"events":[{"type":"navigate","url":"/pricing","title":"Pricing"},{"type":"click","target":"button#buy","text":"Buy"}]}]}`), 0o600))
+	baseURL, key, _, _ := startFake(t, "--addr", "127.0.0.1:0", "--sessions", file)
+	c, err := fullstory.NewClient(key, fullstory.WithBaseURL(baseURL))
+	require.NoError(t, err)
+	got, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "sam@example.com"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, fullstory.NewSessionID("111", "222"), got[0].ID())
+	bySUID, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "order-9"})
+	require.NoError(t, err)
+	require.Len(t, bySUID, 1)
+	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: demoEmail})
+	require.NoError(t, err, "the demo data stays")
+
+	req, err := http.NewRequestWithContext(t.Context(), "GET", baseURL+"/_fake/requests", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Basic "+key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var log struct {
+		Requests []struct {
+			Op string `json:"op"`
+		} `json:"requests"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&log))
+	assert.Len(t, log.Requests, 3, "the fake command keeps a request log")
+}
+
+// A sessions file with a mistake is a usage error that says where it is.
+func TestFakeCommandRefusesABadSessionsFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sessions.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"sessions":[{"emial":"sam@example.com"}]}`), 0o600))
+	r := runCLI(t, env{}, "fake", "--addr", "127.0.0.1:0", "--sessions", file)
+	requireFailure(t, r, exitUsage, file+":1:15: ")
+	assert.Contains(t, r.stderr, `did you mean "sessions[0].email"?`)
 }

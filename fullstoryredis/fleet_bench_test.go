@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,8 +25,7 @@ type fleetServer struct {
 	fake           *fullstorytest.Server
 	srv            *httptest.Server
 	requests, n429 atomic.Int64
-	// summaries counts the summaries answered 200: the Activations spent.
-	summaries atomic.Int64
+	replicas       int // sessions seeded so far, for their emails
 }
 
 func newFleetServer(tb testing.TB, opts ...fullstorytest.ServerOption) *fleetServer {
@@ -39,11 +37,8 @@ func newFleetServer(tb testing.TB, opts ...fullstorytest.ServerOption) *fleetSer
 		fs.requests.Add(1)
 		cw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(cw, r)
-		switch {
-		case cw.status == http.StatusTooManyRequests:
+		if cw.status == http.StatusTooManyRequests {
 			fs.n429.Add(1)
-		case cw.status == http.StatusOK && strings.Contains(r.URL.Path, "/summary"):
-			fs.summaries.Add(1)
 		}
 	}))
 	tb.Cleanup(fs.srv.Close)
@@ -56,13 +51,6 @@ type statusWriter struct {
 	status int
 }
 
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
@@ -70,14 +58,8 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // sessions adds n distinct sessions, so that no two summaries share a call.
 func (fs *fleetServer) sessions(n int) []fullstory.SessionID {
-	ids := make([]fullstory.SessionID, n)
-	for i := range ids {
-		ids[i] = fs.fake.AddSession(fullstorytest.RecordedSession{
-			UID:    fmt.Sprintf("user-%d", i),
-			Events: []fullstorytest.RecordedEvent{{URL: "/checkout"}, {Type: fullstory.EventClick, Target: "button#pay"}},
-		})
-	}
-	return ids
+	fs.replicas++
+	return fs.fake.SeedSessions(fmt.Sprintf("replica-%d@example.com", fs.replicas), n)
 }
 
 func (fs *fleetServer) client(tb testing.TB, opts ...fullstory.Option) *fullstory.Client {

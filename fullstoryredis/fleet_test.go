@@ -60,7 +60,7 @@ func TestFleetSharedCeiling(t *testing.T) {
 	assert.Zero(t, failed.Load())
 	assert.Equal(t, int64(90), fs.requests.Load())
 	assert.Zero(t, fs.n429.Load(), "no replica went past the shared pace")
-	assert.Equal(t, int64(90), fs.summaries.Load())
+	assert.Equal(t, int64(90), fs.fake.Activations())
 }
 
 // Redis killed while two replicas run a batch: no call fails, each Client
@@ -142,7 +142,7 @@ func TestFleetBudgetExact(t *testing.T) {
 	assert.Equal(t, int64(25), ok.Load())
 	assert.Equal(t, int64(35), exhausted.Load())
 	assert.Zero(t, other.Load())
-	assert.Equal(t, int64(25), fs.summaries.Load())
+	assert.Equal(t, int64(25), fs.fake.Activations())
 	assert.Equal(t, int64(25), fs.requests.Load(), "nothing refused was sent")
 	assert.Equal(t, int64(25), used(t, rdb, key, monthLabel()))
 }
@@ -175,7 +175,7 @@ func TestFleetBudgetRedisKilledMidBatch(t *testing.T) {
 	assert.GreaterOrEqual(t, ok, int64(100))
 	assert.Greater(t, unavailable, int64(100), "failed closed after the kill")
 	assert.Equal(t, int64(300), ok+unavailable)
-	assert.Equal(t, ok, fs.summaries.Load(), "no Activation spent unaccounted")
+	assert.Equal(t, ok, fs.fake.Activations(), "no Activation spent unaccounted")
 }
 
 // A Redis restarted empty under a running fleet: the budget refuses until
@@ -196,7 +196,7 @@ func TestFleetBudgetRedisRestartedEmpty(t *testing.T) {
 	_, err = c.Sessions.Summarize(ctx, ids[1], nil)
 	require.ErrorIs(t, err, fullstoryredis.ErrBudgetLost)
 	require.ErrorIs(t, err, fullstory.ErrBudgetUnavailable)
-	assert.Equal(t, int64(1), fs.summaries.Load())
+	assert.Equal(t, int64(1), fs.fake.Activations())
 
 	require.NoError(t, budget.AcknowledgeReset(ctx, 1))
 	_, err = c.Sessions.Summarize(ctx, ids[2], nil)
@@ -224,11 +224,11 @@ func TestFleetCacheShared(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fullstory.SummaryFromCache, again.Source)
 	assert.Equal(t, first.Text, again.Text)
-	assert.Equal(t, int64(1), fs.summaries.Load())
+	assert.Equal(t, int64(1), fs.fake.Activations())
 
 	s.Kill()
 	other, err := b.Sessions.Summarize(ctx, ids[1], nil)
 	require.NoError(t, err)
 	assert.Equal(t, fullstory.SummaryFromAPI, other.Source)
-	assert.Equal(t, int64(2), fs.summaries.Load())
+	assert.Equal(t, int64(2), fs.fake.Activations())
 }

@@ -119,7 +119,7 @@ func (f *flight) run(ctx context.Context, c *Client, cl *call, stored func(*engi
 	cl.obs.flight = f
 	go func() {
 		defer cancel()
-		out := c.engine.Execute(flightCtx{fctx, f}, cl.req)
+		out := c.execute(flightCtx{fctx, f}, cl.req)
 		stored(out)
 		f.fs.mu.Lock()
 		f.out = out

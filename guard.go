@@ -53,7 +53,7 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 	var out *engine.Outcome
 	src := SummaryFromAPI
 	if s.fresh {
-		out = c.engine.Execute(ctx, cl.req)
+		out = c.execute(ctx, cl.req)
 		store(out)
 	} else {
 		w := &waiter{}

@@ -36,7 +36,7 @@ func (s SummarySource) MarshalText() ([]byte, error) { return []byte(s.String())
 // no source says exactly when Fullstory bills an Activation, so Spent counts
 // every attempt that may have been billed.
 type ActivationStats struct {
-	Spent     int64 // summary attempts sent and not refunded: an upper bound of what was billed
+	Spent     int64 // summary attempts sent (or being sent) and not refunded: an upper bound of what was billed
 	Refunded  int64 // attempts that provably spent nothing (never sent; 4xx, 429, or 503 with Retry-After)
 	Shared    int64 // calls answered by an identical call already in flight
 	CacheHits int64 // calls answered from the SummaryCache

@@ -17,6 +17,9 @@ type SummaryResult struct {
 // SummarizeEach summarizes many sessions at once, WithConcurrency at a time
 // (default 4), and yields each result as it finishes with its index in ids.
 // One failed session does not stop the others: its result carries the error.
+// A session that ids names more than once is summarized once: each of its
+// indexes gets a result, the repeats a copy of the summary whose Source is
+// SummaryFromShared.
 // Breaking out of the loop cancels the summaries still running and returns
 // once every worker has finished its work: no request is in flight and no
 // goroutine is left waiting. Every request of the Client is paced to the
@@ -43,13 +46,24 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 			}
 			return
 		}
-		workers := min(st.concurrency, len(ids))
+		// Each distinct session is summarized once; its repeats get a copy
+		// of its result.
+		var distinct []SessionID
+		at := make(map[SessionID][]int, len(ids))
+		for i, id := range ids {
+			if _, seen := at[id]; !seen {
+				distinct = append(distinct, id)
+			}
+			at[id] = append(at[id], i)
+		}
+		workers := min(st.concurrency, len(distinct))
 
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		type indexed struct {
-			i int
-			r SummaryResult
+			id  SessionID
+			sum *Summary
+			err error
 		}
 		// Unbuffered: a worker starts its next summary only once the
 		// caller has taken its last result, so the summaries started never
@@ -67,7 +81,7 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 				defer wg.Done()
 				for {
 					i := int(next.Add(1) - 1)
-					if i >= len(ids) {
+					if i >= len(distinct) {
 						return
 					}
 					select {
@@ -75,9 +89,9 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 						return
 					default:
 					}
-					sum, err := s.summarize(ctx, ids[i], req, st)
+					sum, err := s.summarize(ctx, distinct[i], req, st)
 					select {
-					case results <- indexed{i, SummaryResult{ID: ids[i], Summary: sum, Err: err}}:
+					case results <- indexed{distinct[i], sum, err}:
 					case <-stopped:
 						return // nobody takes it
 					}
@@ -97,8 +111,16 @@ func (s *SessionsService) SummarizeEach(ctx context.Context, ids []SessionID, re
 			}
 		}()
 		for res := range results {
-			if !yield(res.i, res.r) {
-				return
+			for n, i := range at[res.id] {
+				sum := res.sum
+				if n > 0 && sum != nil {
+					sum = sum.clone()
+					sum.Source = SummaryFromShared
+					s.client.activations.shared.Add(1)
+				}
+				if !yield(i, SummaryResult{ID: res.id, Summary: sum, Err: res.err}) {
+					return
+				}
 			}
 		}
 	}

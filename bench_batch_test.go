@@ -50,10 +50,7 @@ func BenchmarkSummarizeEachRateLimited(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ids := make([]fullstory.SessionID, b.N)
-			for i := range ids {
-				ids[i] = fullstorytest.DemoCheckoutSession
-			}
+			ids := seedSessions(fake, b.N)
 			b.ResetTimer()
 			start := time.Now()
 			for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(16)) {

@@ -106,13 +106,16 @@ func (ps *pacingServer) share429() float64 {
 	return 100 * float64(ps.n429.Load()) / float64(ps.requests.Load())
 }
 
-// summarizeAll summarizes n sessions at concurrency 16 and returns how long
-// it took, or the first error.
-func summarizeAll(c *fullstory.Client, n int) (time.Duration, error) {
-	ids := make([]fullstory.SessionID, n)
-	for i := range ids {
-		ids[i] = fullstorytest.DemoCheckoutSession
-	}
+// sessions adds n sessions to the fake, distinct from all before, so that
+// every summary of a batch is a request of its own (a batch summarizes a
+// session it names twice only once).
+func (ps *pacingServer) sessions(n int) []fullstory.SessionID {
+	return seedSessions(ps.fake, n)
+}
+
+// summarizeAll summarizes ids at concurrency 16 and returns how long it
+// took, or the first error.
+func summarizeAll(c *fullstory.Client, ids []fullstory.SessionID) (time.Duration, error) {
 	start := time.Now()
 	for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(16)) {
 		if res.Err != nil {
@@ -123,9 +126,9 @@ func summarizeAll(c *fullstory.Client, n int) (time.Duration, error) {
 }
 
 // mustSummarizeAll is summarizeAll on the benchmark's goroutine.
-func mustSummarizeAll(b *testing.B, c *fullstory.Client, n int) time.Duration {
+func mustSummarizeAll(b *testing.B, c *fullstory.Client, ids []fullstory.SessionID) time.Duration {
 	b.Helper()
-	wall, err := summarizeAll(c, n)
+	wall, err := summarizeAll(c, ids)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -162,7 +165,7 @@ func BenchmarkPacing(b *testing.B) {
 				if tc.clientLimit {
 					opts = append(opts, fullstory.WithRateLimit(tc.rate, tc.burst))
 				}
-				wall := mustSummarizeAll(b, ps.client(b, opts...), n)
+				wall := mustSummarizeAll(b, ps.client(b, opts...), ps.sessions(n))
 				reportPacing(b, wall, seconds(n/tc.rate), ps)
 			}
 		})
@@ -180,11 +183,11 @@ func BenchmarkPacingFourClients(b *testing.B) {
 		errs := make([]error, clients)
 		var wg sync.WaitGroup
 		for i := range clients {
-			c := ps.client(b)
+			c, ids := ps.client(b), ps.sessions(n)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				walls[i], errs[i] = summarizeAll(c, n)
+				walls[i], errs[i] = summarizeAll(c, ids)
 			}()
 		}
 		wg.Wait()
@@ -222,7 +225,7 @@ func BenchmarkPacingLimitChange(b *testing.B) {
 						ps.fake.SetThrottle(tc.next, 10)
 					}
 				}
-				wall := mustSummarizeAll(b, ps.client(b), n)
+				wall := mustSummarizeAll(b, ps.client(b), ps.sessions(n))
 				reportPacing(b, wall, seconds(n/2/tc.before+n/2/tc.next), ps)
 			}
 		})
@@ -237,7 +240,8 @@ func BenchmarkPacingStormRecovery(b *testing.B) {
 		ps := newPacingServer(b, 200, 10)
 		c := ps.client(b, fullstory.WithMaxRetries(100))
 		done := make(chan error, 1)
-		go func() { _, err := summarizeAll(c, 3000); done <- err }()
+		ids := ps.sessions(3000)
+		go func() { _, err := summarizeAll(c, ids); done <- err }()
 		time.Sleep(time.Second) // paced at about 200/s by now
 		ps.storm.Store(true)    // nothing is accepted
 		time.Sleep(2 * time.Second)

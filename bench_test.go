@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,7 +92,18 @@ func (c *baseline) summarize(ctx context.Context) error {
 	var out struct {
 		Summary string `json:"summary"`
 	}
-	return c.do(ctx, http.MethodGet, c.base+"/v2/sessions/6973903723107198876%3A5156932900183134039/summary?config_profile=p1", nil, &out)
+	id := benchSession()
+	return c.do(ctx, http.MethodGet, c.base+"/v2/sessions/"+id.User+"%3A"+id.Session+"/summary?config_profile=p1", nil, &out)
+}
+
+// benchSeq numbers the sessions the benchmarks summarize.
+var benchSeq atomic.Int64
+
+// benchSession returns a session no benchmark call has summarized yet:
+// identical summary calls in flight share one request, so a benchmark of
+// one session asked for over and over would measure the sharing.
+func benchSession() fullstory.SessionID {
+	return fullstory.NewSessionID("6973903723107198876", strconv.FormatInt(5156932900183134039+benchSeq.Add(1), 10))
 }
 
 func (c *baseline) list(ctx context.Context) error {
@@ -141,11 +154,10 @@ func newBenchCalls(b *testing.B) map[string]benchCalls {
 		b.Fatal(err)
 	}
 	base := newBaseline(srv)
-	id := fullstory.NewSessionID("6973903723107198876", "5156932900183134039")
 	return map[string]benchCalls{
 		"Summarize": {
 			sdk: func(ctx context.Context) error {
-				_, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "p1"})
+				_, err := c.Sessions.Summarize(ctx, benchSession(), &fullstory.SummarizeRequest{Profile: "p1"})
 				return err
 			},
 			baseline: base.summarize,
@@ -198,5 +210,67 @@ func BenchmarkCalls(b *testing.B) {
 				})
 			})
 		}
+	}
+}
+
+// BenchmarkActivationGuard measures what the Activation guard costs per
+// summary, on distinct sessions: "guard=on" is a Client with a memory
+// budget and a memory cache that misses (every session is new), "guard=off"
+// one with neither; both share identical calls in flight, as every Client
+// does by default. "guard=off,fresh" passes WithFreshSummary, which skips
+// the shared call: the difference to guard=off is what sharing costs a
+// call that has nobody to share with. Run it interleaved, with benchstat:
+//
+//	go test -c -o fullstory.test . && for i in $(seq 10); do
+//	  ./fullstory.test -test.run '^$' -test.bench ActivationGuard -test.benchtime 3000x; done > guard.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /guard guard.txt
+func BenchmarkActivationGuard(b *testing.B) {
+	srv := newBenchServer(b)
+	on, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL),
+		fullstory.WithBudget(fullstory.NewMemoryBudget(1<<40, fullstory.BudgetMonthly)),
+		fullstory.WithSummaryCache(fullstory.NewMemoryCache(8<<20), time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	off, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := &fullstory.SummarizeRequest{Profile: "p1"}
+	for _, tc := range []struct {
+		name string
+		c    *fullstory.Client
+		opts []fullstory.Option
+	}{
+		{"guard=off", off, nil},
+		{"guard=on", on, nil},
+		{"guard=off,fresh", off, []fullstory.Option{fullstory.WithFreshSummary()}},
+	} {
+		call := func(ctx context.Context) error {
+			_, err := tc.c.Sessions.Summarize(ctx, benchSession(), req, tc.opts...)
+			return err
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := call(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/parallel64", func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := call(ctx); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }

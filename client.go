@@ -42,6 +42,7 @@ type Client struct {
 	hc          *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
 	activations *activationCounts // what summaries spent (activations.go)
 	flights     *flights          // shared summary calls in flight (flight.go)
+	workers     *workers          // the goroutines that send them (workers.go)
 	account     string            // a hash of the key, for cache keys (guard.go)
 	authHeader  []string          // the Authorization header's value: "Basic <key>"
 	uaHeader    []string          // the User-Agent header's value
@@ -58,7 +59,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
 	}
-	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights), closed: new(atomic.Bool)}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights), workers: newWorkers(), closed: new(atomic.Bool)}
 	for _, opt := range opts {
 		if opt == nil {
 			continue

@@ -49,9 +49,14 @@
 //
 //   - read (Profiles.Get, List, All, Delete; Sessions.List, Events, Context):
 //     connection errors, per-attempt timeouts, 429, 500, 502, 503 and 504.
-//   - summary (Sessions.Summarize, SummarizeEach): 429, 502, 503, 504, and
-//     connections that failed before the request was sent. Never a 500 or a
-//     timeout, after which the summary may have been made and paid for.
+//   - summary (Sessions.Summarize, SummarizeEach): only what provably never
+//     reached the API's generator: 429, a 503 that carries Retry-After (the
+//     server refused it and said when to come back), and requests that never
+//     left (a refused connection, a failed TLS handshake, an HTTP/2 stream
+//     refused unprocessed). Never another 5xx (a gateway's 502 or 504, or a
+//     503 without Retry-After, may come after the API took it), a timeout or
+//     a connection lost after sending, after which the summary may have been
+//     made and paid for.
 //   - write (Profiles.Create, Update): 429 and connections that failed before
 //     sending; with WithIdempotencyKey, as read.
 //
@@ -79,6 +84,19 @@
 //
 // The context bounds the whole call; WithTimeout bounds each attempt
 // (default 30s, and 120s for summaries).
+//
+// # Activations
+//
+// Every summary spends one of the account's Activations. WithBudget caps what
+// a Client (or several sharing one Budget) may spend: one Activation is taken
+// before each summary attempt and given back when the attempt provably spent
+// nothing; a summary the budget refuses fails before sending with
+// ErrBudgetExhausted or ErrBudgetUnavailable. Identical summary calls in
+// flight at once share one request, each caller with its own context;
+// WithSummaryCache answers a repeated one from a cache, sending nothing.
+// Summary.Source says which, and Client.ActivationStats counts what was
+// spent, refunded, shared and cached. These count what the SDK sent: the
+// account's own count at Fullstory is the truth.
 //
 // # Structured output
 //

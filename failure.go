@@ -42,7 +42,7 @@ func (cl *call) result(ctx context.Context, out *engine.Outcome) error {
 	case engine.EndHeld:
 		return heldError(r, out, red)
 	case engine.EndRefused:
-		return fmt.Errorf("%s: not sent: %w", prefix, err)
+		return &notSentError{prefix: prefix, err: err}
 	case engine.EndBuild:
 		return fmt.Errorf("%s: %w", prefix, err)
 	case engine.EndBodyTooLarge:
@@ -65,6 +65,20 @@ func (cl *call) result(ctx context.Context, out *engine.Outcome) error {
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
 }
+
+// notSentError is a call refused before it was sent, by the Budget or the
+// caller's Limiter. It reads "fullstory: GET /path: not sent: <why>", with
+// the why's own "fullstory: " left out.
+type notSentError struct {
+	prefix string
+	err    error
+}
+
+func (e *notSentError) Error() string {
+	return e.prefix + ": not sent: " + strings.TrimPrefix(e.err.Error(), "fullstory: ")
+}
+
+func (e *notSentError) Unwrap() error { return e.err }
 
 // apiError builds the *APIError for the last response of a call.
 func apiError(r *request, out *engine.Outcome, red *redactor) *APIError {

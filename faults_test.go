@@ -185,15 +185,21 @@ func faultTry(t *testing.T, fc faultCase, op testOp, reused bool) (*faultRun, *f
 func warmUp(t *testing.T, c *fullstory.Client, ws *wireServer) {
 	t.Helper()
 	idle := make(chan struct{}, 1)
+	ready := func() {
+		select {
+		case idle <- struct{}{}:
+		default: // told already
+		}
+	}
 	ctx := httptrace.WithClientTrace(boundedContext(t, 5*time.Second), &httptrace.ClientTrace{
 		PutIdleConn: func(err error) {
 			if err == nil {
-				idle <- struct{}{}
+				ready()
 			}
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
 			if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
-				idle <- struct{}{}
+				ready()
 			}
 		},
 	})

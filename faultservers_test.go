@@ -191,8 +191,8 @@ func faultStream(w http.ResponseWriter, size int64, withLength bool) int64 {
 }
 
 // gatewayUpstreamTimeout is how long a gateway of the matrix waits for the
-// API before it answers 504.
-const gatewayUpstreamTimeout = 40 * time.Millisecond
+// API before it answers 504: long enough for a warm-up under -race.
+const gatewayUpstreamTimeout = 250 * time.Millisecond
 
 // newGateway starts a reverse proxy in front of apiURL that gives up on the
 // API after gatewayUpstreamTimeout and answers with onTimeout, over HTTP/2

@@ -2,11 +2,12 @@ package fullstory
 
 import (
 	"context"
-	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
@@ -34,6 +35,7 @@ type flight struct {
 	cancel context.CancelFunc
 	done   chan struct{}   // closed once out is set
 	out    *engine.Outcome // how the request ended
+	stored atomic.Bool     // a caller has put the summary in the cache
 
 	// guarded by fs.mu
 	waiters map[*waiter]struct{}
@@ -111,16 +113,16 @@ func (fs *flights) join(key string, w *waiter) (f *flight, leader bool) {
 	return f, true
 }
 
-// run sends the shared request on a goroutine of its own, on a context that
-// keeps the leader's values (a trace) but not its cancellation.
-func (f *flight) run(ctx context.Context, c *Client, cl *call, stored func(*engine.Outcome)) {
+// run sends the shared request on a worker goroutine (workers.go), on a
+// context that keeps the leader's values (a trace) but not its
+// cancellation.
+func (f *flight) run(ctx context.Context, c *Client, cl *call) {
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f.cancel = cancel
 	cl.obs.flight = f
-	go func() {
+	c.workers.run(func() {
 		defer cancel()
 		out := c.execute(flightCtx{fctx, f}, cl.req)
-		stored(out)
 		f.fs.mu.Lock()
 		f.out = out
 		if f.fs.m[f.key] == f {
@@ -128,7 +130,7 @@ func (f *flight) run(ctx context.Context, c *Client, cl *call, stored func(*engi
 		}
 		f.fs.mu.Unlock()
 		close(f.done)
-	}()
+	})
 }
 
 // leave takes w out of the flight; the last caller to leave an unfinished
@@ -165,30 +167,33 @@ func (f *flight) deadline() (time.Time, bool) {
 	return latest, true
 }
 
-// attempting records that attempt n is about to be sent.
+// attempting records that an attempt is about to be sent. Nobody needs to
+// be woken: a caller reads it only when its own context ends.
 func (f *flight) attempting() {
 	f.fs.mu.Lock()
 	defer f.fs.mu.Unlock()
 	f.state.attempt++
 	f.state.waiting = false
-	f.changeLocked()
 }
 
-// waiting records that the request waits before its next attempt.
+// waiting records that the request waits before its next attempt, and
+// wakes the callers with a deadline, which the wait may outlast.
 func (f *flight) waiting(w *engine.Wait) {
 	f.fs.mu.Lock()
 	defer f.fs.mu.Unlock()
 	f.state.waiting, f.state.pacing, f.state.reason, f.state.last = true, w.Reason == "pacing", w.Reason, w.Last
 	f.state.until = time.Time{}
-	if w.D > 0 {
-		f.state.until = time.Now().Add(w.D)
+	if w.D <= 0 {
+		return
 	}
-	f.changeLocked()
-}
-
-func (f *flight) changeLocked() {
-	close(f.changed)
-	f.changed = make(chan struct{})
+	f.state.until = time.Now().Add(w.D)
+	for w := range f.waiters {
+		if w.hasDeadline {
+			close(f.changed)
+			f.changed = make(chan struct{})
+			return
+		}
+	}
 }
 
 // await waits for the flight's outcome, or for the moment w cannot wait any
@@ -259,5 +264,5 @@ func pointerKey[T any](p *T) string {
 	if p == nil {
 		return ""
 	}
-	return fmt.Sprintf("%p", p)
+	return strconv.FormatUint(uint64(reflect.ValueOf(p).Pointer()), 36)
 }

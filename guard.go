@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
-	"time"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
 )
@@ -15,10 +14,6 @@ import (
 // flight, or starts the shared request itself (flight.go); a call with
 // WithFreshSummary sends its own. Each attempt takes its Activation from the
 // Budget (observer.go).
-
-// cacheTimeout bounds storing a summary in the cache, on a context of its
-// own: the caller may have gone.
-const cacheTimeout = 5 * time.Second
 
 // guarded sends the summary call r and returns its Summary.
 func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary, error) {
@@ -43,43 +38,44 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 			*sum = Summary{}
 		}
 	}
-	store := func(out *engine.Outcome) {
-		if key != "" && usable(out) {
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cacheTimeout)
-			defer cancel()
-			_ = s.cache.Set(sctx, key, out.Body, s.cacheTTL) // a cache that fails is skipped
-		}
-	}
-	var out *engine.Outcome
-	src := SummaryFromAPI
+	var (
+		out    *engine.Outcome
+		f      *flight
+		shared bool // out is the flight's own, not what this caller would have got alone
+		leader = true
+	)
 	if s.fresh {
 		out = c.execute(ctx, cl.req)
-		store(out)
 	} else {
 		w := &waiter{}
 		w.deadline, w.hasDeadline = ctx.Deadline()
-		f, leader := c.flights.join(flightKey(cl.req, s), w)
+		f, leader = c.flights.join(flightKey(cl.req, s), w)
 		if leader {
-			f.run(ctx, c, cl, store)
+			f.run(ctx, c, cl)
 		}
-		var shared bool
-		if out, shared = f.await(ctx, w); shared && !leader && usable(out) {
+		out, shared = f.await(ctx, w)
+	}
+	err = cl.conclude(ctx, out)
+	src := SummaryFromAPI
+	if err == nil {
+		if shared && !leader {
 			src = SummaryFromShared
 			c.activations.shared.Add(1)
 			cl.activation(ctx, ActivationShared)
 		}
+		// The first caller to decode the summary stores it: only a
+		// success that decodes is kept. A cache bounds its own calls
+		// (fullstoryredis's does), and one that fails is skipped.
+		if key != "" && (f == nil || f.stored.CompareAndSwap(false, true)) {
+			_ = s.cache.Set(context.WithoutCancel(ctx), key, out.Body, s.cacheTTL)
+		}
 	}
-	if err := cl.finish(ctx, out, src); err != nil {
+	cl.end(ctx, out, src, err)
+	if err != nil {
 		return nil, err
 	}
 	sum.Source = src
 	return sum, nil
-}
-
-// usable reports whether out is a summary worth keeping: a success whose
-// body decodes.
-func usable(out *engine.Outcome) bool {
-	return out.End == engine.EndResponse && out.Status >= 200 && out.Status <= 299 && new(Summary).decodeBody(out.Body) == nil
 }
 
 // cacheKey names a summary call in a SummaryCache: the account (a hash of
@@ -88,25 +84,28 @@ func usable(out *engine.Outcome) bool {
 // the body (overrides) and the headers added with WithHeader. It holds no
 // id, email or uid in the clear.
 func (c *Client) cacheKey(req *engine.Request, s *settings) string {
-	h := sha256.New()
-	for _, part := range []string{req.Method, req.URL, string(req.Body)} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	keys := make([]string, 0, len(s.header))
-	for k := range s.header {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		h.Write([]byte(k))
-		for _, v := range s.header[k] {
-			h.Write([]byte{1})
-			h.Write([]byte(v))
+	desc := make([]byte, 0, len(req.Method)+len(req.URL)+len(req.Body)+64)
+	desc = append(append(append(append(append(desc, req.Method...), 0), req.URL...), 0), req.Body...)
+	desc = append(desc, 0)
+	if len(s.header) > 0 {
+		keys := make([]string, 0, len(s.header))
+		for k := range s.header {
+			keys = append(keys, k)
 		}
-		h.Write([]byte{0})
+		slices.Sort(keys)
+		for _, k := range keys {
+			desc = append(desc, k...)
+			for _, v := range s.header[k] {
+				desc = append(append(desc, 1), v...)
+			}
+			desc = append(desc, 0)
+		}
 	}
-	return "fullstory:summary:v1:" + c.account + ":" + hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(desc)
+	const prefix = "fullstory:summary:v1:"
+	key := make([]byte, 0, len(prefix)+len(c.account)+1+hex.EncodedLen(len(sum)))
+	key = append(append(append(key, prefix...), c.account...), ':')
+	return string(hex.AppendEncode(key, sum[:]))
 }
 
 // accountKey is the hash of an API key that separates accounts in cache

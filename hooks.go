@@ -34,7 +34,10 @@ type Hooks struct {
 	// Wait is called before the Client waits: for its pacing or a rate
 	// limit before an attempt, or before a retry.
 	Wait func(ctx context.Context, w *WaitInfo)
-	// Activation is called at each Activation event of a summary call.
+	// Activation is called at each Activation event of a summary call:
+	// ActivationReserved before AttemptStart; ActivationSpent or
+	// ActivationRefunded before AttemptEnd, on the attempt's context;
+	// ActivationShared or ActivationCached before CallEnd.
 	Activation func(ctx context.Context, call *CallInfo, ev ActivationEvent)
 	// RateChange is called when the Client's learned rate changes (0:
 	// unpaced), with the attempts per second before and after.

@@ -43,6 +43,9 @@ func (o *observer) Before(ctx context.Context, n int, add http.Header) (context.
 			}
 			o.res = res
 		}
+		// Counted as spent from now on, so that an attempt in flight counts
+		// while its caller has gone; a refund takes it back.
+		cl.c.activations.spent.Add(1)
 		cl.activation(ctx, ActivationReserved)
 	}
 	o.attempt = nil
@@ -64,10 +67,10 @@ func (o *observer) After(ctx context.Context, a *engine.Attempt) {
 	if cl.r.class == engine.Summary {
 		if a.Unprocessed() {
 			o.refund(ctx)
+			cl.c.activations.spent.Add(-1)
 			cl.c.activations.refunded.Add(1)
 			cl.activation(ctx, ActivationRefunded)
 		} else {
-			cl.c.activations.spent.Add(1)
 			cl.activation(ctx, ActivationSpent)
 		}
 		o.res = nil

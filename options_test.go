@@ -145,3 +145,81 @@ func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
 	assert.Nil(t, plain.CheckRedirect, "the caller's client got a CheckRedirect")
 	assert.Nil(t, plain.Jar)
 }
+
+// An option passed where it does not apply is refused, before anything is
+// sent: an idempotency key anywhere but Create and Update (on a batch it
+// would send one key with every summary), a concurrency anywhere but the
+// Client and SummarizeEach, a fresh summary anywhere but a summary, the
+// Client's own options on a call, and an Accept-Encoding header, which would
+// stop net/http from decompressing what it asked for.
+func TestOptionsAreRefusedWhereTheyDoNotApply(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, okBody)))
+	c := wireClient(t, ws)
+	ctx := t.Context()
+	key := fullstory.WithIdempotencyKey("k-1")
+	for name, call := range map[string]func() error{
+		"idempotency key on Profiles.Get": func() error { _, err := c.Profiles.Get(ctx, "p1", key); return err },
+		"idempotency key on Summarize":    func() error { _, err := c.Sessions.Summarize(ctx, testSession, nil, key); return err },
+		"idempotency key on SummarizeEach": func() error {
+			for _, res := range c.Sessions.SummarizeEach(ctx, []fullstory.SessionID{testSession}, nil, key) {
+				return res.Err
+			}
+			return nil
+		},
+		"idempotency key on Delete": func() error { return c.Profiles.Delete(ctx, "p1", key) },
+		"concurrency on Summarize": func() error {
+			_, err := c.Sessions.Summarize(ctx, testSession, nil, fullstory.WithConcurrency(8))
+			return err
+		},
+		"concurrency on List": func() error {
+			_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithConcurrency(8))
+			return err
+		},
+		"fresh summary on List": func() error {
+			_, err := c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"}, fullstory.WithFreshSummary())
+			return err
+		},
+		"summary cache on a call": func() error {
+			_, err := c.Sessions.Summarize(ctx, testSession, nil, fullstory.WithSummaryCache(fullstory.NewMemoryCache(1<<20), time.Hour))
+			return err
+		},
+		"hooks on a call": func() error { _, err := c.Profiles.Get(ctx, "p1", fullstory.WithHooks(fullstory.Hooks{})); return err },
+		"Accept-Encoding on a call": func() error {
+			_, err := c.Sessions.Summarize(ctx, testSession, nil, fullstory.WithHeader("Accept-Encoding", "gzip"))
+			return err
+		},
+		"response into a whole batch": func() error {
+			var resp fullstory.Response
+			for _, res := range c.Sessions.SummarizeEach(ctx, []fullstory.SessionID{testSession}, nil, fullstory.WithResponseInto(&resp)) {
+				return res.Err
+			}
+			return nil
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			requireInvalidArgument(t, call())
+		})
+	}
+	assert.Zero(t, ws.hits(), "a refused option sent something")
+
+	for name, opt := range map[string]fullstory.Option{
+		"idempotency key": key,
+		"fresh summary":   fullstory.WithFreshSummary(),
+		"Accept-Encoding": fullstory.WithHeader("accept-encoding", "gzip"),
+		"response into":   fullstory.WithResponseInto(new(fullstory.Response)),
+	} {
+		t.Run("NewClient takes no "+name, func(t *testing.T) {
+			_, err := fullstory.NewClient("k", opt)
+			requireInvalidArgument(t, err)
+		})
+	}
+
+	// Where they apply, they are taken.
+	_, err := c.Profiles.Create(ctx, &fullstory.ProfileRequest{Name: "n"}, key)
+	require.NoError(t, err)
+	for _, res := range c.Sessions.SummarizeEach(ctx, []fullstory.SessionID{testSession}, nil, fullstory.WithConcurrency(2), fullstory.WithFreshSummary()) {
+		require.NoError(t, res.Err)
+	}
+	_, err = fullstory.NewClient("k", fullstory.WithConcurrency(8))
+	require.NoError(t, err)
+}

@@ -147,10 +147,22 @@ func (c *Client) paceConfig() pace.Config {
 	}
 	// The Client's redactor, like every log line: the key is the only
 	// secret a rate change could meet.
-	if l := (&redactor{apiKey: c.apiKey}).logger(s.logger); l != nil {
+	l := (&redactor{apiKey: c.apiKey}).logger(s.logger)
+	var hooks []func(old, new float64)
+	for _, h := range s.hooks {
+		if h.RateChange != nil {
+			hooks = append(hooks, h.RateChange)
+		}
+	}
+	if l != nil || len(hooks) > 0 {
 		cfg.OnRateChange = func(old, new float64, reason string) {
-			l.LogAttrs(context.Background(), slog.LevelDebug, "fullstory: pacing",
-				slog.Float64("old_rate", old), slog.Float64("rate", new), slog.String("reason", reason))
+			if l != nil {
+				l.LogAttrs(context.Background(), slog.LevelDebug, "fullstory: pacing",
+					slog.Float64("old_rate", old), slog.Float64("rate", new), slog.String("reason", reason))
+			}
+			for _, h := range hooks {
+				h(old, new)
+			}
 		}
 	}
 	return cfg

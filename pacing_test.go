@@ -3,6 +3,7 @@ package fullstory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -153,4 +154,78 @@ func TestAShortRetryAfterDoesNotFreezeTheClient(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, []string{"other", "other", "other", "other", "other", "throttled"}, order)
+}
+
+// adaptiveLimiter is an AdaptiveLimiter that records what the Client tells
+// it and says whether it paces.
+type adaptiveLimiter struct {
+	pacing  atomic.Bool
+	err     error
+	waits   atomic.Int64
+	mu      sync.Mutex
+	answers []fullstory.Answer
+}
+
+func (l *adaptiveLimiter) Wait(context.Context) error { l.waits.Add(1); return l.err }
+func (l *adaptiveLimiter) Pacing() bool               { return l.pacing.Load() }
+func (l *adaptiveLimiter) Observe(a fullstory.Answer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.answers = append(l.answers, a)
+}
+
+func (l *adaptiveLimiter) statuses() []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []int
+	for _, a := range l.answers {
+		out = append(out, a.Status)
+	}
+	return out
+}
+
+// An AdaptiveLimiter that paces is waited for before every attempt and told
+// every answer, with its Retry-After and when the attempt was sent.
+func TestAdaptiveLimiterPacesAndLearns(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	lim := &adaptiveLimiter{}
+	lim.pacing.Store(true)
+	c := wireClient(t, ws, fullstory.WithLimiter(lim))
+	before := time.Now()
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, lim.waits.Load())
+	assert.Equal(t, []int{429, 200}, lim.statuses())
+	lim.mu.Lock()
+	assert.False(t, lim.answers[0].Sent.Before(before))
+	assert.Zero(t, lim.answers[0].RetryAfter)
+	lim.mu.Unlock()
+}
+
+// While it does not pace (its store is down), the Client paces itself and
+// does not wait for it; a Wait that fails does not fail the call; one that
+// says the wait would outlast the deadline holds the call back as a 429.
+func TestAdaptiveLimiterFallsBackToTheClientsOwnPacing(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	lim := &adaptiveLimiter{}
+	c := wireClient(t, ws, fullstory.WithLimiter(lim))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err)
+	assert.Zero(t, lim.waits.Load(), "waited for a limiter that does not pace")
+	assert.Equal(t, []int{200}, lim.statuses(), "it is told the answers all the same")
+
+	lim.pacing.Store(true)
+	lim.err = errors.New("redis: i/o timeout")
+	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	require.NoError(t, err, "a limiter that fails must not fail the call")
+
+	lim.err = fmt.Errorf("%w: the shared pace has no slot before the deadline", fullstory.ErrRateLimited)
+	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	ae := requireAPIError(t, err)
+	assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
+	assert.Zero(t, ae.Attempts)
+	assert.Equal(t, 2, ws.hits())
 }

@@ -3,8 +3,12 @@ package fullstory_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"net/http"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/internal/fields"
 )
 
 // The profile settings (profileconfig.go): how they are encoded, copied and
@@ -221,4 +226,137 @@ func TestProfileRequestKeepsExactValues(t *testing.T) {
 	assert.Equal(t, zone, req.Slice.StartTimestamp.Location())
 	assert.NotSame(t, p.Slice, req.Slice)
 	assert.NotSame(t, p.LLM.Temperature, req.LLM.Temperature)
+}
+
+// The JSON names the library sends are the table of internal/fields, which
+// the fake and the CLI's -f reader check bodies against: every name in a
+// create body, in summary overrides and in a context request, each built
+// from values with every field set, is in the table (in snake_case), and
+// every name in the table is sent, but those it marks as never sent. A
+// field added to ProfileConfig without its name in the table, or a name in
+// the table that no field sends, fails here.
+func TestJSONNamesAreTheFieldsTable(t *testing.T) {
+	ws := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/summary"):
+			_, _ = io.WriteString(w, `{"summary":"s"}`)
+		case strings.HasSuffix(r.URL.Path, "/context"):
+			_, _ = io.WriteString(w, `{"context_data":{"context":{},"pages":[]}}`)
+		default:
+			_, _ = io.WriteString(w, `{"id":"p1"}`)
+		}
+	})
+	c := wireClient(t, ws)
+	ctx := t.Context()
+	id := fullstory.NewSessionID("1", "2")
+	var full fullstory.ProfileRequest
+	populate(reflect.ValueOf(&full).Elem(), nil)
+	makeValid(&full.ProfileConfig)
+	_, err := c.Profiles.Create(ctx, &full)
+	require.NoError(t, err)
+	_, err = c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "p1", Overrides: &full.ProfileConfig})
+	require.NoError(t, err)
+	noLLM := full.ProfileConfig
+	noLLM.LLM = nil
+	_, err = c.Sessions.Context(ctx, id, &noLLM)
+	require.NoError(t, err)
+
+	reqs := ws.requests()
+	require.Len(t, reqs, 3)
+	for i, table := range []*fields.Object{fields.Profile, fields.Overrides, fields.Context} {
+		body := reqs[i].Body
+		canon, err := fields.Canonical(body, table)
+		require.NoError(t, err, "the library sends a name that is not in the table for %s", table.Name)
+		assert.JSONEq(t, string(body), string(canon), "the library sends snake_case names only")
+
+		sent := map[string]bool{}
+		var doc any
+		require.NoError(t, json.Unmarshal(body, &doc))
+		jsonPaths(doc, "", sent)
+		for _, p := range table.Paths() {
+			if p.Unsent != "" {
+				assert.False(t, sent[p.Path], "%s: %s is marked as never sent (%s)", table.Name, p.Path, p.Unsent)
+				continue
+			}
+			assert.True(t, sent[p.Path], "%s: the table has %s, which the library does not send", table.Name, p.Path)
+		}
+	}
+}
+
+// jsonPaths adds the dotted path of every name in v to out, with a response
+// schema's property names as "*", as fields.Paths writes them.
+func jsonPaths(v any, prefix string, out map[string]bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, x := range m {
+		if strings.HasSuffix(prefix, "response_schema.properties.") || strings.HasSuffix(prefix, ".items.properties.") {
+			k = "*"
+		}
+		out[prefix+k] = true
+		jsonPaths(x, prefix+k+".", out)
+	}
+}
+
+// populate sets every field of v, recursively: a string, a number, true,
+// a time, one element of each slice and map. A type already being filled
+// (a Schema's Items) is left empty, to end the recursion.
+func populate(v reflect.Value, open []reflect.Type) {
+	if slices.Contains(open, v.Type()) {
+		return
+	}
+	open = append(open, v.Type())
+	switch {
+	case v.Type() == reflect.TypeFor[time.Time]():
+		v.Set(reflect.ValueOf(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)))
+		return
+	case v.Type() == reflect.TypeFor[time.Duration]():
+		v.SetInt(int64(time.Minute))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				populate(v.Field(i), open)
+			}
+		}
+	case reflect.Pointer:
+		if !slices.Contains(open, v.Type().Elem()) {
+			v.Set(reflect.New(v.Type().Elem()))
+			populate(v.Elem(), open)
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		populate(v.Index(0), open)
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		e := reflect.New(v.Type().Elem()).Elem()
+		populate(e, open)
+		v.SetMapIndex(reflect.ValueOf("k").Convert(v.Type().Key()), e)
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(1)
+	case reflect.Float64:
+		v.SetFloat(0.5)
+	case reflect.Bool:
+		v.SetBool(true)
+	}
+}
+
+// makeValid replaces the populated values that the library would refuse
+// to send.
+func makeValid(cfg *fullstory.ProfileConfig) {
+	cfg.Slice.Mode = fullstory.SliceTimestamp
+	cfg.Slice.EndTimestamp = cfg.Slice.StartTimestamp.Add(time.Hour)
+	cfg.Context.Include = []fullstory.ContextElement{fullstory.ContextUser}
+	cfg.Context.Exclude = []fullstory.ContextElement{fullstory.ContextOrg}
+	sc := cfg.LLM.ResponseSchema
+	sc.Type = fullstory.TypeObject
+	sc.Items = &fullstory.Schema{Type: fullstory.TypeString}
+	sc.Properties = map[string]*fullstory.Schema{"k": {Type: fullstory.TypeString}}
+	sc.Required = []string{"k"}
 }

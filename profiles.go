@@ -184,10 +184,14 @@ func (s *ProfilesService) Get(ctx context.Context, id ProfileID, opts ...Option)
 	return p, nil
 }
 
-// Update changes the profile with the given id. Like Create, it is retried
-// only where that is safe unless WithIdempotencyKey is passed. Whether the
-// server replaces the profile or merges req into it is not documented; send
-// the whole profile (Profile.Request) to be sure.
+// Update sets the profile with the given id to req, whole: send every
+// setting the profile is to keep, not only the ones that change, since a
+// part left out (say llm) may be cleared. For a read-modify-update, change
+// the ProfileRequest that Request returns for the profile Get read. The API
+// does not document whether it replaces the profile or merges req into it;
+// fullstorytest replaces it, so that a test shows what a partial update
+// would lose. Like Create, it is retried only where that is safe unless
+// WithIdempotencyKey is passed.
 func (s *ProfilesService) Update(ctx context.Context, id ProfileID, req *ProfileRequest, opts ...Option) error {
 	path, err := profilePath(id)
 	if err != nil {

@@ -128,9 +128,16 @@ func (cl *call) start(ctx context.Context) context.Context {
 	return ctx
 }
 
-// finish turns the outcome into r.out or the call's error, which leaves
-// through the redactor, and tells the hooks that the call ended.
+// finish concludes the call and tells the hooks that it ended.
 func (cl *call) finish(ctx context.Context, out *engine.Outcome, src SummarySource) error {
+	err := cl.conclude(ctx, out)
+	cl.end(ctx, out, src, err)
+	return err
+}
+
+// conclude turns the outcome into r.out or the call's error, which leaves
+// through the redactor.
+func (cl *call) conclude(ctx context.Context, out *engine.Outcome) error {
 	s := cl.s
 	if s.responseInto != nil && out.Status != 0 {
 		*s.responseInto = Response{StatusCode: out.Status, Header: out.Header, Attempts: out.Attempts}
@@ -139,9 +146,7 @@ func (cl *call) finish(ctx context.Context, out *engine.Outcome, src SummarySour
 	if err != nil && cl.log != nil {
 		logFailure(cl.log, cl.r, out, err)
 	}
-	err = cl.red.exit(err)
-	cl.end(ctx, out, src, err)
-	return err
+	return cl.red.exit(err)
 }
 
 // end tells the hooks that the call ended.

@@ -58,10 +58,14 @@ func (s *Summary) UnmarshalJSON(data []byte) error {
 }
 
 // Summarize asks the LLM to summarize one session. Each summary spends an
-// Activation, so it is retried only on 429, 502, 503, 504 and connections that
-// failed before sending, never after a 500 or a timeout. req may be nil for a
-// generic synopsis. Attempts time out after 120s unless WithTimeout says
-// otherwise.
+// Activation, so it is retried only when the attempt provably reached no
+// generator: a 429, a 503 with Retry-After, or a request that never left;
+// never after another 5xx or a timeout. An identical call in flight at the
+// same time shares its request, and WithSummaryCache answers a repeated one
+// without sending: Summary.Source says which (WithFreshSummary asks anew).
+// With WithBudget, each attempt takes an Activation from the budget first.
+// req may be nil for a generic synopsis. Attempts time out after 120s unless
+// WithTimeout says otherwise.
 func (s *SessionsService) Summarize(ctx context.Context, id SessionID, req *SummarizeRequest, opts ...Option) (*Summary, error) {
 	st, err := s.client.callSettings(opSummarize, opts)
 	if err != nil {
@@ -112,6 +116,14 @@ func (s *SessionsService) summarize(ctx context.Context, id SessionID, req *Summ
 		r.method, r.body = "POST", body
 	}
 	return s.client.guarded(ctx, r, st)
+}
+
+// clone returns a deep copy of s.
+func (s *Summary) clone() *Summary {
+	c := *s
+	c.Response = bytes.Clone(s.Response)
+	c.ResponseSchema = s.ResponseSchema.clone()
+	return &c
 }
 
 // decodeBody decodes a summary response, refusing one with neither a

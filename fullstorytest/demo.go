@@ -20,6 +20,10 @@ const (
 	// DemoUserID is Fullstory's id of the demo user's device, the first half
 	// of each of her session ids.
 	DemoUserID = "6973903723107198876"
+	// DemoSessionUID is the session uid the demo site set for
+	// DemoCheckoutSession (its cart's id), for
+	// fullstory.ListSessionsOptions.SessionUID.
+	DemoSessionUID = "cart-4471"
 )
 
 // The demo user's sessions, newest first. They are fullstory.SessionID
@@ -48,6 +52,7 @@ func demoSessions() []RecordedSession {
 		return RecordedSession{
 			UserID:      DemoUserID,
 			SessionID:   sessionID,
+			SessionUID:  map[string]string{DemoCheckoutSession.Session: DemoSessionUID}[sessionID],
 			UID:         DemoUID,
 			Email:       DemoEmail,
 			DisplayName: DemoDisplayName,

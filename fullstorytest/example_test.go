@@ -77,16 +77,16 @@ func ExampleServer_AddSession() {
 	// Final action: rage-clicked "Upgrade" (button#upgrade)
 }
 
-// Inject a fault to see how your code handles it: the client retries a 503,
-// and with retries off it returns the error.
+// Inject a fault to see how your code handles it: the client retries a
+// summary after a 503 that says when to come back (a Retry-After: the server
+// refused it), here at once ("0"); with retries off it returns the error. A
+// 503 without Retry-After, a 502 or a 504 would not be retried: a gateway
+// can answer so after the API generated the summary (and spent an Activation).
 func ExampleServer_InjectFault() {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()
 	ctx := context.Background()
 
-	// A summary is retried on a 503 only when it says when to come back: a
-	// 503 without Retry-After may come from a gateway after the API made
-	// (and billed) the summary.
 	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"0"}}})
 	_, err := srv.Client().Sessions.Summarize(ctx, fullstorytest.DemoCheckoutSession, nil)
 	fmt.Println("with retries:", err, "after", len(srv.Requests()), "requests")
@@ -100,6 +100,69 @@ func ExampleServer_InjectFault() {
 	// Output:
 	// with retries: <nil> after 2 requests
 	// without: 503 server_error 2s
+}
+
+// Count what your code spends: Activations counts the summaries the fake
+// generated, also the one behind a gateway's 504 (Fault.Handle), which the
+// API would have counted as an Activation though the client got an error.
+func ExampleServer_Activations() {
+	srv := fullstorytest.NewServer()
+	defer srv.Close()
+	c := srv.Client(fullstory.WithMaxRetries(0))
+	ctx := context.Background()
+
+	_, err := c.Sessions.Summarize(ctx, fullstorytest.DemoCheckoutSession, nil)
+	fmt.Println("summary:", err)
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Handle: true, Status: http.StatusGatewayTimeout})
+	_, err = c.Sessions.Summarize(ctx, fullstorytest.DemoSupportSession, nil)
+	fmt.Println("behind a gateway:", err != nil)
+	fmt.Println("activations:", srv.Activations())
+	// Output:
+	// summary: <nil>
+	// behind a gateway: true
+	// activations: 2
+}
+
+// Seed many distinct sessions at once, e.g. for a benchmark that must not
+// summarize one session over and over.
+func ExampleServer_SeedSessions() {
+	srv := fullstorytest.NewServer(fullstorytest.WithoutDemoData())
+	defer srv.Close()
+	ids := srv.SeedSessions("load@example.com", 5000)
+
+	results := srv.Client(fullstory.WithConcurrency(8)).Sessions.SummarizeEach(context.Background(), ids[:100], nil)
+	n := 0
+	for _, r := range results {
+		if r.Err == nil {
+			n++
+		}
+	}
+	fmt.Println(len(ids), "sessions;", n, "summarized;", srv.Activations(), "activations")
+	// Output:
+	// 5000 sessions; 100 summarized; 100 activations
+}
+
+// Seed sessions from JSON, the format of `fullstory fake --sessions FILE`
+// and POST /_fake/sessions.
+func ExampleReadSessions() {
+	sessions, err := fullstorytest.ReadSessions(strings.NewReader(`{"sessions": [{
+		"email": "kim@example.com", "session_uid": "order-1042",
+		"events": [{"url": "/pricing", "title": "Pricing"}, {"type": "rage-click", "target": "button#buy", "text": "Buy"}]
+	}]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := fullstorytest.NewServer(fullstorytest.WithoutDemoData(), fullstorytest.WithSessions(sessions...))
+	defer srv.Close()
+	found, err := srv.Client().Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: "kim@example.com"})
+	fmt.Println(len(found), err)
+
+	_, err = fullstorytest.ReadSessions(strings.NewReader(`{"sessions": [{"emial": "kim@example.com"}]}`))
+	fmt.Println(err)
+	// Output:
+	// 1 <nil>
+	// unknown field "sessions[0].emial"; did you mean "sessions[0].email"? (line 1, column 16)
 }
 
 // Read the requests the fake received, to check what your code sent.

@@ -11,7 +11,7 @@ import (
 
 // Fault is a failure for the server to inject into the next requests; see
 // Server.InjectFault. Combine the fields: a Delay then a Status, a Status cut
-// off, and so on.
+// off, a request handled and then answered with a gateway's 504, and so on.
 type Fault struct {
 	// Op limits the fault to requests of this operation, e.g. OpSummarize.
 	// With Path too, a request must match both. Empty: every operation.
@@ -22,27 +22,42 @@ type Fault struct {
 	Path string
 	// Count is how many matching requests get the fault; 0 means 1.
 	Count int
-	// Delay holds each matching request this long before it is answered,
-	// unless its client gives up first.
+	// Delay holds each matching request this long before it is answered
+	// (before it is handled, with Handle), unless its client gives up first.
 	Delay time.Duration
 	// Status, when set, answers with this status instead of handling the
-	// request, so nothing changes on the server. Values outside 200–599
-	// count as 500. 204 and 304 are sent without a body, as HTTP requires.
+	// request, so nothing changes on the server (but see Handle). Values
+	// outside 200–599 count as 500. 204 and 304 are sent without a body, as
+	// HTTP requires.
 	Status int
 	// Body is the response body with Status. Empty: the API's
 	// {"code","message"} body with the status's code, e.g. server_error.
 	// Ignored with 204 and 304.
 	Body string
 	// RetryAfter, when positive, is sent with Status as a Retry-After header
-	// in whole seconds, rounded up.
+	// in whole seconds, rounded up (so at least 1s: the client waits that
+	// long before it retries). The library retries a summary, which spends
+	// an Activation, only on a 429 or on a 503 that carries Retry-After: the
+	// server refused it and said when to come back. A 503 without it, a 502
+	// or a 504 can come from a gateway after the API generated the summary,
+	// so it is not sent again. A test that wants a summary retried after a
+	// 503 gives it a RetryAfter, or for a retry at once the header
+	// "Retry-After: 0" (Header).
 	RetryAfter time.Duration
 	// Header adds response headers with Status, e.g. a Retry-After as an
 	// HTTP date, or a Content-Type for a proxy's HTML page.
 	Header http.Header
 	// CutOff sends the status line, the headers and half the body, then drops
 	// the connection. Without Status the request is handled first, so its
-	// changes are kept, as when a response is lost on the way back.
+	// changes are kept (and a summary counted by Activations), as when a
+	// response is lost on the way back.
 	CutOff bool
+	// Handle makes the server handle the request first, as the API behind a
+	// gateway does when the gateway gives up on it: its changes are kept and
+	// a summary is generated (Activations counts it); then Status, when set,
+	// answers instead of the API's response, as a gateway's 502 or 504
+	// would, and CutOff cuts off whichever answer goes back.
+	Handle bool
 }
 
 // pendingFault is an injected Fault with the requests it has left.
@@ -54,7 +69,14 @@ type pendingFault struct {
 // InjectFault makes the next f.Count requests that match f.Op and f.Path
 // fail as f says. Faults apply in the order they were injected, one per
 // request; a request that matches none is served normally. Like a test
-// helper, it panics on an Op that is not one of Operations().
+// helper, it panics on an Op that is not one of Operations(). It is also the
+// control endpoint POST /_fake/faults.
+//
+// To see a summary retried, inject a 429 or a 503 with a Retry-After: the
+// library does not resend a summary after a plain 503, a 502 or a 504 (see
+// Fault.RetryAfter). To see what a gateway's timeout costs, inject
+// Fault{Op: OpSummarize, Handle: true, Status: 504}: the summary is
+// generated and counted by Activations, and the client gets the 504.
 func (s *Server) InjectFault(f Fault) {
 	if f.Op != "" && !slices.Contains(Operations(), f.Op) {
 		panic(fmt.Sprintf("fullstorytest: InjectFault: unknown Op %q; use one of the Op constants", f.Op))

@@ -3,6 +3,7 @@ package fullstorytest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -203,4 +204,112 @@ func TestFaultStatusWithoutBody(t *testing.T) {
 		assert.Empty(t, resp.Header.Get("Content-Type"), "%d", status)
 		assert.Contains(t, []string{"", "0"}, resp.Header.Get("Content-Length"), "%d", status)
 	}
+}
+
+// Activations counts the summaries the fake generated: also those whose
+// answer a gateway replaced (Handle with a Status) or that were lost on the
+// way back (CutOff, handled first), but not those a fault answered without
+// handling, nor refused requests, nor an Idempotency-Key's replay.
+func TestActivations(t *testing.T) {
+	srv := newServer(t, fullstorytest.WithThrottle(1000, 1000))
+	c := srv.Client(fullstory.WithMaxRetries(0))
+	ctx := t.Context()
+	id := fullstorytest.DemoCheckoutSession
+	summary := "/v2/sessions/" + id.PathEscaped() + "/summary"
+	step := func(name string, want int64, do func()) {
+		t.Helper()
+		before := srv.Activations()
+		do()
+		assert.Equal(t, want, srv.Activations()-before, name)
+	}
+
+	step("a summary", 1, func() {
+		_, err := c.Sessions.Summarize(ctx, id, nil)
+		require.NoError(t, err)
+	})
+	step("a 503 that did not handle it", 0, func() {
+		srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable})
+		_, err := c.Sessions.Summarize(ctx, id, nil)
+		assert.Equal(t, http.StatusServiceUnavailable, apiError(t, err).StatusCode)
+	})
+	for _, status := range []int{http.StatusGatewayTimeout, http.StatusBadGateway} {
+		step(fmt.Sprintf("a gateway's %d after the API generated it", status), 1, func() {
+			srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Handle: true, Status: status})
+			_, err := c.Sessions.Summarize(ctx, id, nil)
+			ae := apiError(t, err)
+			assert.Equal(t, status, ae.StatusCode)
+			assert.Equal(t, "server_error", ae.Code, "the gateway's answer, not the summary")
+		})
+	}
+	step("a response cut off after the summary was generated", 1, func() {
+		srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, CutOff: true})
+		_, err := c.Sessions.Summarize(ctx, id, nil)
+		require.Error(t, err)
+		var ae *fullstory.APIError
+		assert.False(t, errors.As(err, &ae), "the connection was cut: %v", err)
+	})
+	step("a gateway that cut the connection after the API generated it", 1, func() {
+		srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Handle: true, Status: http.StatusBadGateway, CutOff: true})
+		_, err := c.Sessions.Summarize(ctx, id, nil)
+		require.Error(t, err)
+	})
+	step("a delay and then the summary", 1, func() {
+		srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Delay: time.Millisecond, Handle: true})
+		_, err := c.Sessions.Summarize(ctx, id, nil)
+		require.NoError(t, err)
+	})
+	step("refused: no such profile, bad overrides, no such session, unauthorized", 0, func() {
+		_, err := c.Sessions.Summarize(ctx, id, &fullstory.SummarizeRequest{Profile: "nope"})
+		require.ErrorIs(t, err, fullstory.ErrNotFound)
+		assert.Equal(t, http.StatusBadRequest, raw(t, srv, "POST", summary, `{"llm":{"temperature":9}}`).Status)
+		_, err = c.Sessions.Summarize(ctx, fullstory.NewSessionID(id.User, "1"), nil)
+		require.ErrorIs(t, err, fullstory.ErrNotFound)
+		assert.Equal(t, http.StatusUnauthorized, raw(t, srv, "GET", summary, "", "Basic wrong").Status)
+	})
+	step("throttled", 0, func() {
+		srv.SetThrottle(0.001, 1)
+		raw(t, srv, "GET", "/v2/visit_profile", "") // takes the one token
+		assert.Equal(t, http.StatusTooManyRequests, raw(t, srv, "GET", summary, "").Status)
+		srv.SetThrottle(0, 0)
+	})
+	step("one summary with an Idempotency-Key sent twice", 1, func() {
+		for range 2 {
+			resp := raw(t, srv, "POST", summary, `{}`, "Basic "+srv.APIKey, "Idempotency-Key", "k1")
+			require.Equal(t, http.StatusOK, resp.Status)
+		}
+	})
+	srv.Reset()
+	assert.Zero(t, srv.Activations(), "Reset sets it back to 0")
+}
+
+// A write under a gateway fault with Handle is applied, though the client
+// got the gateway's error.
+func TestFaultHandleKeepsTheWrite(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(fullstory.WithMaxRetries(0))
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpCreateProfile, Handle: true, Status: http.StatusGatewayTimeout})
+	_, err := c.Profiles.Create(t.Context(), &fullstory.ProfileRequest{Name: "made anyway"})
+	assert.Equal(t, http.StatusGatewayTimeout, apiError(t, err).StatusCode)
+	page, err := c.Profiles.List(t.Context(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Profiles, 1)
+	assert.Equal(t, "made anyway", page.Profiles[0].Name)
+
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpCreateProfile, Status: http.StatusGatewayTimeout})
+	_, err = c.Profiles.Create(t.Context(), &fullstory.ProfileRequest{Name: "not made"})
+	assert.Equal(t, http.StatusGatewayTimeout, apiError(t, err).StatusCode)
+	page, err = c.Profiles.List(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Profiles, 1, "without Handle nothing changes")
+}
+
+// A 503 with a Retry-After is what the library retries a summary on: the
+// server refused it and said when to come back. One summary is generated.
+func TestFaultSummaryRetriedAfterRetryAfter(t *testing.T) {
+	srv := newServer(t)
+	srv.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Status: http.StatusServiceUnavailable, RetryAfter: time.Second})
+	_, err := srv.Client().Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.NoError(t, err)
+	assert.Len(t, srv.Requests(), 2, "the 503 and its retry")
+	assert.EqualValues(t, 1, srv.Activations())
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
+	"github.com/summarykit/fullstory-go/internal/fields"
 )
 
 // storedProfile is a prompt profile and its place in the list order. The
@@ -29,7 +30,7 @@ const (
 // decodeProfile decodes and checks the body of create or update.
 func decodeProfile(body []byte) (wire.ProfileRequest, *response) {
 	var req wire.ProfileRequest
-	if resp := decodeBody(body, &req); resp != nil {
+	if resp := decodeBody(body, fields.Profile, &req); resp != nil {
 		return req, resp
 	}
 	return req, validateConfig(&req.Config)

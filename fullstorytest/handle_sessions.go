@@ -2,7 +2,6 @@ package fullstorytest
 
 import (
 	"cmp"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"net/url"
@@ -14,23 +13,70 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 	"github.com/summarykit/fullstory-go/fullstorytest/internal/summarygen"
 	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
+	"github.com/summarykit/fullstory-go/internal/fields"
 )
 
 // defaultSessionLimit is how many sessions a list returns without a limit.
 const defaultSessionLimit = 20
 
-// listSessions finds the sessions of a uid or email (both: the union),
-// newest first.
+// listSessions answers GET /sessions/v2 (reference §4.10): the sessions of
+// a uid or email (both: the union), newest first, in lowerCamelCase with
+// createdTime as a string of unix seconds.
 func (s *Server) listSessions(q url.Values) *response {
 	uid, email := q.Get("uid"), q.Get("email")
 	if uid == "" && email == "" {
 		return badRequest(codeRequired, "uid or email is required")
 	}
+	found, resp := s.findSessions(q, uid, email, "")
+	if resp != nil {
+		return resp
+	}
+	out := wire.SessionList{Sessions: []wire.Session{}}
+	for _, ss := range found {
+		out.Sessions = append(out.Sessions, wire.Session{
+			UserID: ss.UserID, SessionID: ss.SessionID,
+			CreatedTime: strconv.FormatInt(ss.Created.Unix(), 10), FsURL: ss.AppURL,
+		})
+	}
+	return jsonResponse(http.StatusOK, out)
+}
+
+// listSessionsV2 answers GET /v2/sessions (reference §4.11): the sessions
+// of a uid or email (both: the union), or those with a session_uid, newest
+// first, with the id as "userId:sessionId" and created_time in RFC 3339.
+// session_uid goes alone: with uid or email it is refused.
+func (s *Server) listSessionsV2(q url.Values) *response {
+	uid, email, suid := q.Get("uid"), q.Get("email"), q.Get("session_uid")
+	switch {
+	case suid != "" && (uid != "" || email != ""):
+		return badRequest(codeInvalid, "session_uid cannot be combined with uid or email: give session_uid alone, or uid or email")
+	case uid == "" && email == "" && suid == "":
+		return badRequest(codeRequired, "uid, email or session_uid is required")
+	}
+	found, resp := s.findSessions(q, uid, email, suid)
+	if resp != nil {
+		return resp
+	}
+	out := wire.SessionResults{Results: []wire.SessionResult{}}
+	for _, ss := range found {
+		out.Results = append(out.Results, wire.SessionResult{
+			ID: ss.ID, AppURL: ss.AppURL, CreatedTime: ss.Created.UTC().Format(time.RFC3339),
+		})
+	}
+	return jsonResponse(http.StatusOK, out)
+}
+
+// findSessions returns the sessions that match, newest first, at most the
+// query's limit (default 20). A uid and a session uid match exactly; an
+// email matches in any case ("Jane@Doe.com" finds jane@doe.com) but
+// otherwise exactly: spaces are not trimmed. How the API matches is
+// unverified.
+func (s *Server) findSessions(q url.Values, uid, email, sessionUID string) ([]*summarygen.Session, *response) {
 	limit := defaultSessionLimit
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return badRequest(codeInvalid, "limit must be a whole number")
+			return nil, badRequest(codeInvalid, "limit must be a whole number")
 		}
 		if n > 0 {
 			limit = n
@@ -39,7 +85,8 @@ func (s *Server) listSessions(q url.Values) *response {
 	s.mu.Lock()
 	var found []*summarygen.Session
 	for _, ss := range s.sessions {
-		if (uid != "" && ss.UID == uid) || (email != "" && strings.EqualFold(ss.Email, email)) {
+		if (uid != "" && ss.UID == uid) || (email != "" && strings.EqualFold(ss.Email, email)) ||
+			(sessionUID != "" && ss.SessionUID == sessionUID) {
 			found = append(found, ss)
 		}
 	}
@@ -47,14 +94,7 @@ func (s *Server) listSessions(q url.Values) *response {
 	slices.SortFunc(found, func(a, b *summarygen.Session) int {
 		return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.SessionID, b.SessionID))
 	})
-	out := wire.SessionList{Sessions: []wire.Session{}}
-	for _, ss := range found[:min(limit, len(found))] {
-		out.Sessions = append(out.Sessions, wire.Session{
-			UserID: ss.UserID, SessionID: ss.SessionID,
-			CreatedTime: strconv.FormatInt(ss.Created.Unix(), 10), FsURL: ss.AppURL,
-		})
-	}
-	return jsonResponse(http.StatusOK, out)
+	return found[:min(limit, len(found))], nil
 }
 
 // eventTimeLayout is RFC 3339 with milliseconds, as the API writes event times.
@@ -143,17 +183,8 @@ func eventURL(raw string) *wire.URL {
 // context returns the session data an LLM would see under the body's
 // configuration.
 func (s *Server) context(sess *summarygen.Session, body []byte) *response {
-	var probe struct {
-		LLM json.RawMessage `json:"llm"`
-	}
-	if resp := decodeBody(body, &probe); resp != nil {
-		return resp
-	}
-	if len(probe.LLM) > 0 && string(probe.LLM) != "null" {
-		return badRequest(codeInvalid, "llm is not allowed in a context request: no LLM is involved")
-	}
 	var cfg wire.Config
-	if resp := decodeBody(body, &cfg); resp != nil {
+	if resp := decodeBody(body, fields.Context, &cfg); resp != nil {
 		return resp
 	}
 	if resp := validateConfig(&cfg); resp != nil {
@@ -182,7 +213,7 @@ func (s *Server) summarize(sess *summarygen.Session, q url.Values, body []byte) 
 		}
 	} else {
 		var sr wire.SummaryRequest
-		if resp := decodeBody(body, &sr); resp != nil {
+		if resp := decodeBody(body, fields.Overrides, &sr); resp != nil {
 			return resp
 		}
 		profileID, overrides = sr.ConfigProfile, &sr.Config
@@ -210,5 +241,6 @@ func (s *Server) summarize(sess *summarygen.Session, q url.Values, body []byte) 
 	if err != nil {
 		return errorResponse(http.StatusInternalServerError, "server_error", "encoding the response: %v", err)
 	}
+	s.activations.Add(1)
 	return jsonResponse(http.StatusOK, sum)
 }

@@ -29,18 +29,23 @@ type rawResponse struct {
 	Code   string // the error body's code
 }
 
-// raw sends a request as written, authenticated unless auth is "-", to test
-// what the library would refuse to send.
-func raw(t *testing.T, srv *fullstorytest.Server, method, uri, body string, auth ...string) rawResponse {
+// raw sends a request as written, authenticated unless the first of
+// header is "-", to test what the library would refuse to send. header is
+// the Authorization header, if not the server's key, then pairs of other
+// headers.
+func raw(t *testing.T, srv *fullstorytest.Server, method, uri, body string, header ...string) rawResponse {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+uri, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Close = true // no idle connection left behind
 	switch {
-	case len(auth) == 0:
+	case len(header) == 0:
 		req.Header.Set("Authorization", "Basic "+srv.APIKey)
-	case auth[0] != "-":
-		req.Header.Set("Authorization", auth[0])
+	case header[0] != "-":
+		req.Header.Set("Authorization", header[0])
+	}
+	for i := 1; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")

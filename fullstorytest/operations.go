@@ -20,12 +20,16 @@ const (
 	OpSummarize     Operation = "summarize"      // GET or POST /v2/sessions/{id}/summary
 	OpEvents        Operation = "events"         // GET /v2/sessions/{id}/events
 	OpContext       Operation = "context"        // POST /v2/sessions/{id}/context
+
+	// OpListSessionsV2 is GET /v2/sessions, which finds sessions by uid or
+	// email too, and by the session uid a customer's site set (session_uid).
+	OpListSessionsV2 Operation = "list-sessions-v2"
 )
 
 // Operations returns every Operation, in the order of the constants.
 func Operations() []Operation {
 	return []Operation{OpCreateProfile, OpGetProfile, OpUpdateProfile, OpDeleteProfile,
-		OpListProfiles, OpListSessions, OpSummarize, OpEvents, OpContext}
+		OpListProfiles, OpListSessions, OpSummarize, OpEvents, OpContext, OpListSessionsV2}
 }
 
 // operationOf returns the operation of a request's method and escaped
@@ -39,6 +43,9 @@ func operationOf(method, path string) Operation {
 	}
 	if path == "/sessions/v2" && method == http.MethodGet {
 		return OpListSessions
+	}
+	if path == "/v2/sessions" && method == http.MethodGet {
+		return OpListSessionsV2
 	}
 	rest, ok := strings.CutPrefix(path, "/v2/sessions/")
 	if !ok {

@@ -28,6 +28,7 @@ func TestOperations(t *testing.T) {
 		{fullstorytest.OpSummarize, "GET", sess + "/summary"},
 		{fullstorytest.OpEvents, "GET", sess + "/events"},
 		{fullstorytest.OpContext, "POST", sess + "/context"},
+		{fullstorytest.OpListSessionsV2, "GET", "/v2/sessions?session_uid=x"},
 	}
 	var seen []fullstorytest.Operation
 	for _, tc := range cases {
@@ -43,6 +44,7 @@ func TestOperations(t *testing.T) {
 	for _, no := range []struct{ method, path string }{
 		{"PUT", "/v2/visit_profile"}, {"GET", "/v2/visit_profile/a/b"}, {"POST", "/sessions/v2"},
 		{"GET", "/v2/sessions//summary"}, {"GET", sess + "/context"}, {"GET", "/v2/other"},
+		{"POST", "/v2/sessions"}, {"GET", "/v2/sessions/"},
 	} {
 		srv.ResetRequests()
 		raw(t, srv, no.method, no.path, "")

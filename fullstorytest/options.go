@@ -46,11 +46,11 @@ func WithAPIKey(key string) ServerOption {
 }
 
 // WithRequestLog makes the server keep the last n requests for Requests,
-// instead of the last 1000. Each holds its headers and body, up to 8 MiB,
-// so a server that runs for long or takes large bodies may want fewer;
-// n <= 0 records nothing.
+// instead of the last 1000; n <= 0 records nothing. Each holds its headers
+// and body, and whatever n, the log holds at most 64 MiB of them: the
+// oldest requests go first.
 func WithRequestLog(n int) ServerOption {
-	return func(s *Server) { s.requests = ring[Request]{n: n} }
+	return func(s *Server) { s.requests = newRequestLog(n) }
 }
 
 // WithThrottleRetryAfterDate makes the 429s of WithThrottle and SetThrottle
@@ -59,4 +59,15 @@ func WithRequestLog(n int) ServerOption {
 // no finer precision.
 func WithThrottleRetryAfterDate() ServerOption {
 	return func(s *Server) { s.raDate = true }
+}
+
+// WithLenientPaths makes the server take a session id whose ':' is not
+// URL-encoded in the path, /v2/sessions/userId:sessionId/summary, as well
+// as userId%3AsessionId. Without it the server is as strict as the API
+// docs, which say to encode the ':' as %3A, and answers 400 invalid_argument:
+// a client that sends it unencoded fails its tests instead of passing them
+// and then failing against the API. (Whether the API itself refuses it is
+// unverified.)
+func WithLenientPaths() ServerOption {
+	return func(s *Server) { s.lenientPaths = true }
 }

@@ -23,9 +23,14 @@ type RecordedSession struct {
 	UserID string
 	// SessionID is the second half of the session id. Empty: a new 19-digit id.
 	SessionID string
-	// UID and Email find the session in Sessions.List.
+	// UID and Email find the user's sessions in Sessions.List (GET
+	// /sessions/v2 and GET /v2/sessions with uid or email).
 	UID   string
 	Email string
+	// SessionUID is the uid the customer's site set for the session, which
+	// GET /v2/sessions?session_uid= finds it by. Several sessions may share
+	// one; each is listed.
+	SessionUID string
 	// DisplayName and UserProperties are the user context.
 	DisplayName    string
 	UserProperties map[string]any
@@ -67,24 +72,31 @@ func defaultCreated() time.Time { return time.Date(2025, time.June, 1, 12, 0, 0,
 // panics on an id the client would refuse to send: a UserID or SessionID
 // with ':', '!', '/', '?', '#', '%', a space or a control character.
 func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
-	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
-		if part.v != "" && !validIDPart(part.v) {
-			panic(fmt.Sprintf("fullstorytest: AddSession: %s %q has a ':', '!', '/', '?', '#', '%%', space or control character, so the client cannot send it", part.name, part.v))
-		}
+	if err := sess.check(); err != nil {
+		panic("fullstorytest: AddSession: " + err.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.addLocked(sess)
+}
+
+// check refuses the ids the client would refuse to send.
+func (sess *RecordedSession) check() error {
+	for _, part := range [...]struct{ name, v string }{{"UserID", sess.UserID}, {"SessionID", sess.SessionID}} {
+		if part.v != "" && !validIDPart(part.v) {
+			return fmt.Errorf("%s %q has a ':', '!', '/', '?', '#', '%%', space or control character, so the client cannot send it", part.name, part.v)
+		}
+	}
+	return nil
+}
+
+// addLocked adds a checked session; s.mu is held.
+func (s *Server) addLocked(sess RecordedSession) fullstory.SessionID {
 	if sess.UserID == "" {
 		sess.UserID = s.userIDFor(sess.UID, sess.Email)
 	}
 	if sess.SessionID == "" {
-		for {
-			s.nextSeq++
-			sess.SessionID = numericID(fmt.Sprintf("session %s #%d", sess.UserID, s.nextSeq))
-			if s.sessions[fullstory.NewSessionID(sess.UserID, sess.SessionID)] == nil {
-				break
-			}
-		}
+		sess.SessionID = s.newSessionID(sess.UserID)
 	}
 	events := completeEvents(sess.Created, sess.Events)
 	if sess.Created.IsZero() {
@@ -96,13 +108,25 @@ func (s *Server) AddSession(sess RecordedSession) fullstory.SessionID {
 	id := fullstory.NewSessionID(sess.UserID, sess.SessionID)
 	s.sessions[id] = &summarygen.Session{
 		ID: id.String(), UserID: sess.UserID, SessionID: sess.SessionID,
-		UID: sess.UID, Email: sess.Email, DisplayName: sess.DisplayName,
+		UID: sess.UID, Email: sess.Email, SessionUID: sess.SessionUID, DisplayName: sess.DisplayName,
 		UserProperties: maps.Clone(sess.UserProperties), Created: sess.Created,
 		AppURL:   "https://app.fullstory.com/ui/FAKE/session/" + id.String(),
 		Location: shared.ClonePtr(sess.Location), Device: shared.ClonePtr(sess.Device), Org: shared.ClonePtr(sess.Org),
 		Events: events,
 	}
 	return id
+}
+
+// newSessionID returns a 19-digit session id that user has no session
+// with yet; s.mu is held.
+func (s *Server) newSessionID(user string) string {
+	for {
+		s.nextSeq++
+		id := numericID(fmt.Sprintf("session %s #%d", user, s.nextSeq))
+		if s.sessions[fullstory.NewSessionID(user, id)] == nil {
+			return id
+		}
+	}
 }
 
 // validIDPart reports whether v can be half of a fullstory.SessionID, by
@@ -179,4 +203,57 @@ func absoluteURL(raw string) string {
 		return raw
 	}
 	return "https://www.example.com/" + strings.TrimPrefix(raw, "/")
+}
+
+// SeedSessions adds n distinct sessions of the user with this email, for
+// benchmarks and load tests that must not summarize one session over and
+// over, and returns their ids, newest first, as Sessions.List returns them.
+// Each is a short visit of its own: an event page that differs from the
+// next session's, a ticket added to the cart, and then either an order or a
+// failed payment with a rage click. Their UserID is the user's (an earlier
+// session's with the same email, or a new one) and their SessionIDs are
+// new. Adding 5,000 takes some tens of milliseconds. Like AddSession's
+// sessions, they are gone after Reset.
+func (s *Server) SeedSessions(email string, n int) []fullstory.SessionID {
+	if n <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user := s.userIDFor("", email)
+	ids := make([]fullstory.SessionID, n)
+	for i := range n {
+		ids[i] = s.addLocked(RecordedSession{
+			UserID:    user,
+			SessionID: s.newSessionID(user),
+			Email:     email,
+			Created:   seedStart.Add(-time.Duration(i) * time.Minute),
+			Events:    seedEvents(i),
+		})
+	}
+	return ids
+}
+
+// seedStart is when the newest session of SeedSessions starts.
+var seedStart = time.Date(2025, time.July, 1, 12, 0, 0, 0, time.UTC)
+
+// seedEvents are the events of the i-th session of SeedSessions.
+func seedEvents(i int) []RecordedEvent {
+	page := fmt.Sprintf("/events/%d", 1000+i)
+	title := fmt.Sprintf("Concert #%d", 1000+i)
+	events := []RecordedEvent{
+		{URL: "/", Title: "Tickets"},
+		{URL: page, Title: title},
+		{Type: fullstory.EventClick, Target: "button#add-to-cart", Text: "Add to cart"},
+		{Type: "Added to Cart", Properties: map[string]any{"event_name": title, "quantity": 1 + i%4}},
+		{URL: "/checkout", Title: "Checkout"},
+	}
+	if i%3 == 2 {
+		return append(events,
+			RecordedEvent{Type: fullstory.EventNetworkError, Text: "POST /api/payments returned 502"},
+			RecordedEvent{Type: fullstory.EventRageClick, Target: "button#pay-now", Text: "Pay now"})
+	}
+	return append(events,
+		RecordedEvent{Type: fullstory.EventClick, Target: "button#pay-now", Text: "Pay now"},
+		RecordedEvent{Type: "Order Completed", Properties: map[string]any{"event_name": title, "total_usd": 45 * (1 + i%4)}})
 }

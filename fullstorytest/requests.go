@@ -9,7 +9,9 @@ import (
 
 // Request is one request the server received, as it arrived: recorded
 // before authentication, faults and rate limits, so failed ones are there too.
-// The server keeps the last 1000; see WithRequestLog.
+// The server keeps the last 1000, holding at most 64 MiB between them; see
+// WithRequestLog. Requests to the control endpoints (/_fake/) are not
+// recorded.
 type Request struct {
 	// Op is the endpoint the request was for; empty for a path or method
 	// that is no endpoint of the API.
@@ -31,8 +33,29 @@ type Request struct {
 }
 
 // defaultRequestLog is how many requests a Server keeps without
-// WithRequestLog.
-const defaultRequestLog = 1000
+// WithRequestLog; maxRequestLogBytes bounds their bodies and headers
+// together, so that a long-running server keeps the last ones that fit
+// (without it, 1,000 bodies of 8 MiB would be 8 GiB).
+const (
+	defaultRequestLog  = 1000
+	maxRequestLogBytes = 64 << 20
+)
+
+func newRequestLog(n int) bounded[Request] {
+	return bounded[Request]{n: n, maxBytes: maxRequestLogBytes, size: Request.size}
+}
+
+// size is what r holds, in bytes, roughly: its body, URI and headers.
+func (r Request) size() int64 {
+	n := len(r.Body) + 2*len(r.RequestURI) + len(r.Method)
+	for k, vs := range r.Header {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return int64(n)
+}
 
 // Requests returns copies of the last requests received (see
 // WithRequestLog), oldest first.

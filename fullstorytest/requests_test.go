@@ -95,3 +95,40 @@ func TestIdempotencyKeysBounded(t *testing.T) {
 	assert.Equal(t, http.StatusOK, w.Code, "the oldest key was forgotten: %s", w.Body)
 	assert.NotEqual(t, first[0], w.Body.String(), "handled again, as a new profile")
 }
+
+// The Idempotency-Keys are also bounded by what they hold: at most 64 MiB
+// of requests and responses, so 1,000 keys with 8 MiB bodies do not take
+// 8 GiB. The oldest key goes first and then counts as new.
+func TestIdempotencyKeysBoundedInBytes(t *testing.T) {
+	srv := fullstorytest.NewUnstartedServer(fullstorytest.WithRequestLog(0))
+	defer srv.Close()
+	big := strings.Repeat("x", 8<<20) // not JSON: refused at once, but remembered with its key
+	for i := range 9 {
+		w := direct(srv, "POST", "/v2/visit_profile", big, "Idempotency-Key", fmt.Sprint("big", i))
+		require.Equal(t, http.StatusBadRequest, w.Code)
+	}
+	w := direct(srv, "POST", "/v2/visit_profile", `{"name":"other"}`, "Idempotency-Key", "big8")
+	assert.Equal(t, http.StatusBadRequest, w.Code, "the last key is remembered: another request with it is refused")
+	assert.Contains(t, w.Body.String(), "used with a different request")
+	w = direct(srv, "POST", "/v2/visit_profile", `{"name":"other"}`, "Idempotency-Key", "big0")
+	assert.Equal(t, http.StatusOK, w.Code, "72 MiB of bodies: the first key was forgotten: %s", w.Body)
+}
+
+// The request log keeps at most 64 MiB of requests, the last ones.
+func TestRequestLogBoundedInBytes(t *testing.T) {
+	srv := fullstorytest.NewUnstartedServer()
+	defer srv.Close()
+	big := strings.Repeat("x", 8<<20)
+	for i := range 9 {
+		direct(srv, "POST", fmt.Sprintf("/v2/visit_profile?limit=%d", i), big)
+	}
+	got := limits(srv)
+	require.NotEmpty(t, got)
+	assert.Less(t, len(got), 9, "not all 72 MiB are kept")
+	assert.Equal(t, "8", got[len(got)-1], "the last is kept")
+	var total int
+	for _, r := range srv.Requests() {
+		total += len(r.Body)
+	}
+	assert.LessOrEqual(t, total, 64<<20)
+}

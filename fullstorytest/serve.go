@@ -19,8 +19,16 @@ const maxRequestBody = 8 << 20
 
 // serveHTTP records the request, then applies latency, faults, the rate
 // limit and authentication, in that order, before the endpoint handles it.
+// The control endpoints under /_fake/ go their own way (control.go). The
+// body is read in full first, so that a server's ReadTimeout bounds the
+// request's arrival and not the time the fake then holds it (net/http
+// clears the read deadline once the body is read).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if isControl(r.URL.Path) {
+		s.serveControl(w, r, body, err)
+		return
+	}
 	s.record(r, body)
 	if !s.wait(r.Context(), s.latency) {
 		return
@@ -31,7 +39,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp *response
 	switch {
-	case fault != nil && fault.Status != 0:
+	case fault != nil && fault.Status != 0 && !fault.Handle:
 		resp = fault.response()
 	case err != nil:
 		resp = badRequest(codeInvalid, "reading the request body: %v", err)
@@ -45,6 +53,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp == nil {
 		resp = s.replayed(r, body, func() *response { return s.route(r, body) })
+	}
+	if fault != nil && fault.Handle && fault.Status != 0 {
+		resp = fault.response() // the work is done; a gateway's answer goes back instead
 	}
 	resp.write(w, fault != nil && fault.CutOff)
 }
@@ -136,6 +147,12 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 		}
 		return s.listSessions(r.URL.Query())
 
+	case path == "/v2/sessions":
+		if r.Method != http.MethodGet {
+			return methodNotAllowed("GET")
+		}
+		return s.listSessionsV2(r.URL.Query())
+
 	case strings.HasPrefix(path, "/v2/sessions/"):
 		raw, action, _ := strings.Cut(strings.TrimPrefix(path, "/v2/sessions/"), "/")
 		var allow string
@@ -170,8 +187,13 @@ func (s *Server) route(r *http.Request, body []byte) *response {
 }
 
 // findSession returns the session of a path segment, "userId%3AsessionId"
-// or "userId:sessionId".
+// as the API docs write it, or with WithLenientPaths "userId:sessionId" too.
 func (s *Server) findSession(raw string) (*summarygen.Session, *response) {
+	if strings.Contains(raw, ":") && !s.lenientPaths {
+		return nil, badRequest(codeInvalid, `the ':' of the session id must be URL-encoded as %%3A in the path, as the API docs say: `+
+			`/v2/sessions/userId%%3AsessionId/... (Go: fullstory.SessionID.PathEscaped; Python: urllib.parse.quote(id, safe=""); `+
+			`JavaScript: encodeURIComponent(id))`)
+	}
 	seg, err := url.PathUnescape(raw)
 	user, session, ok := strings.Cut(seg, ":")
 	if err != nil || !ok || user == "" || session == "" {

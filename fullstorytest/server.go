@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
@@ -25,25 +26,29 @@ type Server struct {
 	// uses a copy of its own, so changing this field has no effect.
 	APIKey string
 
-	key      string // what the handlers and Client use: APIKey as created
-	latency  time.Duration
-	demoData bool
-	limit    *bucket // nil: no rate limit; guarded by mu once started
-	raDate   bool    // Retry-After as an HTTP date (WithThrottleRetryAfterDate)
+	key          string // what the handlers and Client use: APIKey as created
+	latency      time.Duration
+	demoData     bool
+	lenientPaths bool              // WithLenientPaths: take an unencoded ':' in a session path
+	seeds        []RecordedSession // WithSessions, added at the start and on Reset
+	limit        *bucket           // nil: no rate limit; guarded by mu once started
+	raDate       bool              // Retry-After as an HTTP date (WithThrottleRetryAfterDate)
 
 	srv       *httptest.Server
 	done      chan struct{} // closed by Close: ends every wait
 	closeOnce sync.Once
 	clients   []*fullstory.Client // handed out by Client, closed by Close; guarded by mu
 
-	mu         sync.Mutex
-	profiles   map[string]*storedProfile
-	sessions   map[fullstory.SessionID]*summarygen.Session
-	nextSeq    int // orders profiles and numbers generated ids
-	requests   ring[Request]
-	faults     []*pendingFault
-	replays    map[string]*replay // Idempotency-Key -> first response
-	replayKeys ring[string]       // the keys in replays, to forget the oldest
+	activations atomic.Int64 // summaries generated
+
+	mu        sync.Mutex
+	profiles  map[string]*storedProfile
+	sessions  map[fullstory.SessionID]*summarygen.Session
+	nextSeq   int // orders profiles and numbers generated ids
+	requests  bounded[Request]
+	faults    []*pendingFault
+	replays   map[string]*replay // Idempotency-Key -> first response
+	replayLog bounded[*replay]   // the replays, to forget the oldest
 }
 
 // NewServer returns a started Server listening on 127.0.0.1, seeded with the
@@ -60,14 +65,10 @@ func NewServer(opts ...ServerOption) *Server {
 // does. Call Close when done either way.
 func NewUnstartedServer(opts ...ServerOption) *Server {
 	s := &Server{
-		key:        DefaultAPIKey,
-		demoData:   true,
-		done:       make(chan struct{}),
-		profiles:   make(map[string]*storedProfile),
-		sessions:   make(map[fullstory.SessionID]*summarygen.Session),
-		requests:   ring[Request]{n: defaultRequestLog},
-		replays:    make(map[string]*replay),
-		replayKeys: ring[string]{n: maxReplays},
+		key:      DefaultAPIKey,
+		demoData: true,
+		done:     make(chan struct{}),
+		requests: newRequestLog(defaultRequestLog),
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -75,13 +76,50 @@ func NewUnstartedServer(opts ...ServerOption) *Server {
 		}
 	}
 	s.APIKey = s.key
-	if s.demoData {
-		for _, sess := range demoSessions() {
-			s.AddSession(sess)
-		}
-	}
+	s.Reset()
 	return s
 }
+
+// Reset brings the server back to how it started: the demo data (unless
+// WithoutDemoData) and the sessions of WithSessions, and nothing else. It
+// deletes every profile and every session added since, forgets the
+// requests received, the faults still pending and the Idempotency-Keys,
+// sets Activations to 0 and refills the rate limit's bucket; the options
+// stay as they were. Requests in flight finish against the old state or
+// the new. It is also the control endpoint POST /_fake/reset.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	s.profiles = make(map[string]*storedProfile)
+	s.sessions = make(map[fullstory.SessionID]*summarygen.Session)
+	s.nextSeq = 0
+	s.requests.reset()
+	s.faults = nil
+	s.replays = make(map[string]*replay)
+	s.replayLog = newReplayLog()
+	if s.limit != nil {
+		s.limit = newBucket(s.limit.rate, int(s.limit.burst))
+	}
+	s.activations.Store(0)
+	if s.demoData {
+		for _, sess := range demoSessions() {
+			s.addLocked(sess)
+		}
+	}
+	for _, sess := range s.seeds {
+		s.addLocked(sess)
+	}
+	s.mu.Unlock()
+}
+
+// Activations returns how many summaries the server has generated since it
+// started (or since Reset): each one the API would have counted as an
+// Activation spent. It counts every summary generated, also one whose answer a Fault
+// then replaced or cut off (Fault.Handle, or CutOff without a Status), as
+// a gateway in front of the API would; it does not count a summary request
+// refused (400, 401, 404, 429), answered by a Fault without handling it, or
+// answered again from an Idempotency-Key. It is also the control endpoint
+// GET /_fake/activations.
+func (s *Server) Activations() int64 { return s.activations.Load() }
 
 // Start starts an unstarted Server on 127.0.0.1 and sets URL. It panics if
 // the server was started or closed already, or cannot listen.

@@ -139,6 +139,28 @@ func TestHandlerMountedElsewhere(t *testing.T) {
 	assert.Len(t, fake.Requests(), 3)
 }
 
+// Mounted on a server with a ReadTimeout, as `fullstory fake` mounts it, a
+// request the fake holds for longer (a delay, a slow summary) still gets
+// its answer: the fake reads the body before it holds the request, so the
+// read deadline bounds the request's arrival, not the fake's work.
+func TestHandlerUnderReadTimeout(t *testing.T) {
+	fake := fullstorytest.NewUnstartedServer()
+	defer fake.Close()
+	hs := httptest.NewUnstartedServer(fake.Handler())
+	hs.Config.ReadTimeout = 50 * time.Millisecond
+	hs.Start()
+	defer hs.Close()
+	fake.InjectFault(fullstorytest.Fault{Op: fullstorytest.OpSummarize, Delay: 300 * time.Millisecond})
+	c, err := fullstory.NewClient(fake.APIKey, fullstory.WithBaseURL(hs.URL), fullstory.WithHTTPClient(hs.Client()), fullstory.WithMaxRetries(0))
+	require.NoError(t, err)
+	sum, err := c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, sum.Text)
+	_, err = c.Sessions.Summarize(t.Context(), fullstorytest.DemoCheckoutSession, nil)
+	require.NoError(t, err, "and the connection serves the next request")
+	assert.EqualValues(t, 2, fake.Activations())
+}
+
 func TestStart(t *testing.T) {
 	srv := fullstorytest.NewUnstartedServer(fullstorytest.WithoutDemoData())
 	defer srv.Close()

@@ -3,6 +3,7 @@ package fullstorytest_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -177,16 +178,38 @@ func TestEvents(t *testing.T) {
 	assert.Equal(t, "resource_not_found", apiError(t, err).Code)
 }
 
+// The docs say to encode the ':' of a session id as %3A in the path, and
+// the fake is as strict: an unencoded one is refused with a message that
+// says how to encode it, unless WithLenientPaths.
 func TestSessionIDInPath(t *testing.T) {
 	srv := newServer(t)
 	id := fullstorytest.DemoSupportSession
-	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped()), id.String()} {
+	for _, seg := range []string{id.PathEscaped(), strings.ToLower(id.PathEscaped())} {
 		resp := raw(t, srv, "GET", "/v2/sessions/"+seg+"/events", "")
 		assert.Equal(t, http.StatusOK, resp.Status, "session id %s", seg)
 	}
+	for _, ep := range []struct{ method, action, body string }{{"GET", "events", ""}, {"GET", "summary", ""}, {"POST", "summary", "{}"}, {"POST", "context", "{}"}} {
+		resp := raw(t, srv, ep.method, "/v2/sessions/"+id.String()+"/"+ep.action, ep.body)
+		assert.Equal(t, http.StatusBadRequest, resp.Status, "%s %s with an unencoded ':'", ep.method, ep.action)
+		assert.Equal(t, "invalid_argument", resp.Code)
+		assert.Contains(t, string(resp.Body), "must be URL-encoded as %3A")
+		assert.Contains(t, string(resp.Body), "userId%3AsessionId")
+	}
+	assert.Zero(t, srv.Activations(), "the refused summaries were not generated")
 	resp := raw(t, srv, "GET", "/v2/sessions/"+id.Session+"/events", "")
 	assert.Equal(t, http.StatusBadRequest, resp.Status, "the session id alone is not enough")
 	assert.Equal(t, "invalid_argument", resp.Code)
+
+	lenient := newServer(t, fullstorytest.WithLenientPaths())
+	for _, seg := range []string{id.PathEscaped(), id.String()} {
+		resp := raw(t, lenient, "GET", "/v2/sessions/"+seg+"/summary", "")
+		assert.Equal(t, http.StatusOK, resp.Status, "lenient: session id %s", seg)
+	}
+	assert.EqualValues(t, 2, lenient.Activations())
+
+	// The library encodes it, so it works against the strict server.
+	_, err := srv.Client().Sessions.Summarize(t.Context(), id, nil)
+	require.NoError(t, err)
 }
 
 func TestContext(t *testing.T) {
@@ -244,4 +267,107 @@ func TestContext(t *testing.T) {
 	assert.Equal(t, "invalid_argument", resp.Code)
 	resp = raw(t, srv, "POST", "/v2/sessions/"+id.PathEscaped()+"/context", `{"slice":{"mode":"TIMESTAMP"}}`)
 	assert.Equal(t, "required_field", resp.Code)
+}
+
+// GET /v2/sessions (reference §4.11) finds sessions by the session uid a
+// customer's site set, every one that has it, newest first, at most limit;
+// or by uid or email, the union of both. session_uid goes alone.
+func TestListSessionsV2(t *testing.T) {
+	srv := newServer(t)
+	base := time.Date(2025, 8, 1, 9, 0, 0, 0, time.UTC)
+	older := srv.AddSession(fullstorytest.RecordedSession{Email: "kim@example.com", SessionUID: "order-1042", Created: base})
+	newer := srv.AddSession(fullstorytest.RecordedSession{Email: "lee@example.com", SessionUID: "order-1042", Created: base.Add(time.Hour)})
+	srv.AddSession(fullstorytest.RecordedSession{Email: "kim@example.com", SessionUID: "order-7", Created: base.Add(2 * time.Hour)})
+
+	type result struct {
+		ID          string `json:"id"`
+		AppURL      string `json:"app_url"`
+		CreatedTime string `json:"created_time"`
+	}
+	list := func(query string) []result {
+		t.Helper()
+		resp := raw(t, srv, "GET", "/v2/sessions?"+query, "")
+		require.Equal(t, http.StatusOK, resp.Status, "%s: %s", query, resp.Body)
+		var out struct {
+			Results []result `json:"results"`
+		}
+		require.NoError(t, json.Unmarshal(resp.Body, &out))
+		require.NotNil(t, out.Results, "results is a list, also when empty: %s", resp.Body)
+		return out.Results
+	}
+	got := list("session_uid=order-1042")
+	assert.Equal(t, []result{
+		{ID: newer.String(), AppURL: "https://app.fullstory.com/ui/FAKE/session/" + newer.String(), CreatedTime: "2025-08-01T10:00:00Z"},
+		{ID: older.String(), AppURL: "https://app.fullstory.com/ui/FAKE/session/" + older.String(), CreatedTime: "2025-08-01T09:00:00Z"},
+	}, got, "every session with the uid, newest first")
+	assert.Len(t, list("session_uid=order-1042&limit=1"), 1, "limit applies")
+	assert.Equal(t, newer.String(), list("session_uid=order-1042&limit=1")[0].ID)
+	assert.Empty(t, list("session_uid=ORDER-1042"), "a session uid matches exactly")
+	assert.Empty(t, list("session_uid=nope"))
+
+	byEmail := list("email=kim%40example.com")
+	assert.Len(t, byEmail, 2)
+	union := list("email=kim%40example.com&uid=" + fullstorytest.DemoUID)
+	assert.Len(t, union, 6, "uid and email: the union of kim's 2 and jane's 4")
+	assert.Len(t, list("uid="+fullstorytest.DemoUID+"&limit=2"), 2)
+
+	for query, code := range map[string]string{
+		"session_uid=order-7&email=kim%40example.com": "invalid_argument",
+		"session_uid=order-7&uid=x":                   "invalid_argument",
+		"limit=5":                                     "required_field",
+		"session_uid=order-7&limit=-1":                "invalid_argument",
+	} {
+		resp := raw(t, srv, "GET", "/v2/sessions?"+query, "")
+		assert.Equal(t, http.StatusBadRequest, resp.Status, query)
+		assert.Equal(t, code, resp.Code, query)
+	}
+	resp := raw(t, srv, "GET", "/v2/sessions?session_uid=order-7&email=kim%40example.com", "")
+	assert.Contains(t, message(t, resp), "session_uid cannot be combined with uid or email")
+	assert.Equal(t, fullstorytest.OpListSessionsV2, srv.Requests()[len(srv.Requests())-1].Op)
+}
+
+// How the fake matches an email, on both list endpoints: in any case, but
+// otherwise exactly (no trimming of spaces). Unverified against the API.
+func TestListSessionsEmailMatching(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{"/sessions/v2", "/v2/sessions"} {
+		count := func(email string) int {
+			resp := raw(t, srv, "GET", path+"?email="+url.QueryEscape(email), "")
+			require.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+			var out struct{ Sessions, Results []json.RawMessage }
+			require.NoError(t, json.Unmarshal(resp.Body, &out))
+			return len(out.Sessions) + len(out.Results)
+		}
+		assert.Equal(t, 4, count("jane@doe.com"), path)
+		assert.Equal(t, 4, count("JANE@Doe.COM"), "%s: case does not matter", path)
+		assert.Equal(t, 0, count(" jane@doe.com"), "%s: spaces are not trimmed", path)
+		assert.Equal(t, 0, count("jane@doe.com "), "%s: spaces are not trimmed", path)
+		assert.Equal(t, 0, count("jane@doe"), "%s: no partial match", path)
+	}
+}
+
+// Through the library: Sessions.List with a SessionUID reads GET
+// /v2/sessions as the fake writes it.
+func TestListSessionsBySessionUIDThroughTheClient(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	got, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: fullstorytest.DemoSessionUID})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, fullstorytest.DemoCheckoutSession, got[0].ID())
+	assert.Equal(t, time.Unix(1750978914, 0).UTC(), got[0].CreatedTime)
+	assert.Equal(t, "https://app.fullstory.com/ui/FAKE/session/"+fullstorytest.DemoCheckoutSession.String(), got[0].URL)
+	req := srv.Requests()[0]
+	assert.Equal(t, fullstorytest.OpListSessionsV2, req.Op)
+	assert.Equal(t, "/v2/sessions?session_uid="+fullstorytest.DemoSessionUID, req.RequestURI)
+
+	twice := fullstorytest.RecordedSession{Email: "kim@example.com", SessionUID: "shared-uid"}
+	srv.AddSession(twice)
+	srv.AddSession(twice)
+	got, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "shared-uid"})
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "every session with the uid")
+	got, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "shared-uid", Limit: 1})
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "Limit applies")
 }

@@ -285,5 +285,7 @@ func TestSummaryErrors(t *testing.T) {
 		})
 	}
 	resp := raw(t, srv, "POST", path, `{"config_profile":"","unknown":true,"events":{"include_types":["navigate"]}}`)
-	assert.Equal(t, http.StatusOK, resp.Status, "unknown fields are tolerated: %s", resp.Body)
+	assert.Equal(t, http.StatusBadRequest, resp.Status, "an unknown field is refused, not dropped: %s", resp.Body)
+	assert.Contains(t, string(resp.Body), `unknown field \"unknown\"`)
+	assert.Zero(t, srv.Activations(), "no summary was generated")
 }

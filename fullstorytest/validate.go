@@ -7,20 +7,27 @@ import (
 	"strings"
 
 	"github.com/summarykit/fullstory-go/fullstorytest/internal/wire"
+	"github.com/summarykit/fullstory-go/internal/fields"
 	"github.com/summarykit/fullstory-go/internal/rules"
 )
 
-// decodeBody decodes a JSON object body into v; an empty body is {}.
-// Unknown fields are ignored, as the API ignores them.
-func decodeBody(body []byte, v any) *response {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
+// decodeBody decodes a JSON object body of the shape obj describes into v;
+// an empty body is {}. Names are taken in snake_case or lowerCamelCase, as a
+// protobuf JSON parser takes them; a name that is in neither spelling in
+// the table of internal/fields is refused with a 400 that names it by its
+// path and the field that was probably meant, and so is a value of the
+// wrong kind. Whether the API refuses them too or ignores them is
+// unverified: refusing them keeps a test from passing with a setting the
+// API would not see.
+func decodeBody(body []byte, obj *fields.Object, v any) *response {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if body[0] != '{' {
-		return badRequest(codeInvalid, "the request body must be a JSON object")
+	canon, err := fields.Canonical(body, obj)
+	if err != nil {
+		return badRequest(codeInvalid, "%v", err)
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := json.Unmarshal(canon, v); err != nil {
 		return badRequest(codeInvalid, "the request body is not valid: %v", err)
 	}
 	return nil

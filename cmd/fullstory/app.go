@@ -3,13 +3,11 @@ package main
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 	"github.com/summarykit/fullstory-go/fullstorytest"
@@ -25,50 +23,18 @@ type app struct {
 
 	con     console // what stdout and stderr are: terminals, how wide
 	g       globalFlags
-	badFlag *flagValueError // the last flag value of the wrong form
-	probe   **flag.FlagSet  // set: parse stores the command's flags here and stops
-	cmd     *command        // the command being run, for error messages
+	cmd     *command // the command being run, for messages
 	closers []func()
+
+	// spend is the Client of a command that summarizes, and its cap; nil
+	// for the others. After Ctrl-C, exit says what it spent.
+	spend *spending
+	// cleanedUp says what the command cleaned up, for the same message.
+	cleanedUp []string
 
 	// quietInterrupt is set while a command runs that Ctrl-C ends as it
 	// should; runCommand's watcher reads it.
 	quietInterrupt atomic.Bool
-}
-
-// globalFlags are accepted before the command and among its own flags.
-type globalFlags struct {
-	baseURL string
-	region  string
-	timeout time.Duration
-	verbose bool
-	json    bool
-	fake    bool
-}
-
-// register adds the global flags to fs. Their defaults are the values parsed
-// so far, so that flags given before the command survive a second FlagSet. A
-// bad --timeout is stored in *bad, if bad is not nil.
-func (g *globalFlags) register(fs *flag.FlagSet, bad **flagValueError) {
-	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` (https, or http to a loopback host); default $FULLSTORY_BASE_URL, else from --region or the key")
-	fs.StringVar(&g.region, "region", g.region, "the data center `REGION`: na1 or eu1 (default: eu1 for a key that starts with eu1., else na1)")
-	durationFlag(fs, &g.timeout, "timeout", "bound each attempt of a call by `DURATION`, e.g. 45s (default 30s, 120s for summaries)", bad)
-	g.registerOutput(fs)
-	fs.BoolVar(&g.fake, "fake", g.fake, "run against an in-process fake API with demo data (jane@doe.com); no key needed")
-}
-
-// isGlobalFlag reports whether name is a global flag, so that help can show
-// them apart.
-// registerOutput adds the global flags that shape output, which every
-// command takes, also the ones that call no API.
-func (g *globalFlags) registerOutput(fs *flag.FlagSet) {
-	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each request to stderr: method, path, status, attempt (never the key, email or uid)")
-	fs.BoolVar(&g.json, "json", g.json, "print exactly one JSON document on stdout, for scripts")
-}
-
-func isGlobalFlag(name string) bool {
-	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	(&globalFlags{}).register(fs, nil)
-	return fs.Lookup(name) != nil
 }
 
 // client returns a Client for the global flags, the environment and opts:

@@ -5,51 +5,84 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"runtime"
+	"slices"
 	"strings"
-
-	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// command is one thing fullstory does, with its help.
+// command is one thing fullstory does. It declares itself: its name, its
+// help, what its --json prints, and a fresh options value for each run.
+// Help and completion read these declarations; they never run a command.
 type command struct {
-	name    string // "profiles create"
-	args    string // what follows the name in the synopsis
-	summary string // one line, for the command list
-	help    string // what it does and examples
-	run     func(a *app, ctx context.Context, cmd *command, args []string) error
+	name    string    // "profiles create"
+	args    string    // what follows the name in the synopsis
+	summary string    // one line, for the command lists
+	help    string    // what it does, and examples
+	json    []jsonDoc // what --json prints; none for a command that prints text only
 	// noClient is set for a command that calls no API, such as fake: the
-	// global flags that choose the API are not its flags.
+	// global flags that choose one are not its flags, and are refused
+	// before it too.
 	noClient bool
 	// untilInterrupted is set for a command that Ctrl-C ends as it should,
 	// such as fake, which then has nothing to clean up.
 	untilInterrupted bool
+	// options returns a new options value for one run, holding the
+	// defaults of the command's flags.
+	options func() options
 }
 
-// commands returns every command, in the order help lists them. It is a
-// function, not a variable, since the help command refers to it.
+// options is one run of a command: a typed value that declare binds the
+// command's flags to, that validate checks once they are parsed, and that
+// run carries out. validate sends nothing, so a mistake costs nothing.
+type options interface {
+	// declare defines the command's own flags on f, stored in the value.
+	declare(f *flagSet)
+	// validate checks the parsed flags and takes the positional arguments;
+	// f says which flags were given.
+	validate(args []string, f *flagSet) error
+	// run does the command's work.
+	run(ctx context.Context, a *app) error
+}
+
+// commands returns every command, in the order help lists them. Adding a
+// command is a file that declares it and one line here. It is a function,
+// not a variable, since the help and completion commands read it.
 func commands() []*command {
 	return []*command{
-		cmdProfilesCreate, cmdProfilesGet, cmdProfilesList, cmdProfilesUpdate, cmdProfilesDelete, cmdProfilesTry,
-		cmdSessionsList, cmdSessionsEvents, cmdSessionsContext,
+		cmdProfilesCreate,
+		cmdProfilesGet,
+		cmdProfilesList,
+		cmdProfilesUpdate,
+		cmdProfilesDelete,
+		cmdProfilesTry,
+		cmdSessionsList,
+		cmdSessionsEvents,
+		cmdSessionsContext,
 		cmdSummarize,
 		cmdFake,
-		{name: "help", args: "[COMMAND]", summary: "Show the help of fullstory or of a command", run: (*app).help},
-		{name: "completion", args: "bash|zsh|fish", summary: "Print a shell completion script", help: completionHelp, run: (*app).completion},
-		{name: "version", summary: "Print the version", run: (*app).version},
+		cmdMCP,
+		cmdHelp,
+		cmdCompletion,
+		cmdVersion,
 	}
 }
 
-// groupHelp returns the help of a command that takes a subcommand.
-func groupHelp(name string) (string, bool) {
-	switch name {
-	case "profiles":
-		return profilesHelp, true
-	case "sessions":
-		return sessionsHelp, true
+// group is the first word of commands that take a subcommand, such as
+// profiles, with the help that introduces them.
+type group struct {
+	name     string
+	intro    string // what the group is about, before its list of commands
+	examples string
+}
+
+var groups = []*group{profilesGroup, sessionsGroup}
+
+func findGroup(name string) *group {
+	for _, g := range groups {
+		if g.name == name {
+			return g
+		}
 	}
-	return "", false
+	return nil
 }
 
 func findCommand(name string) *command {
@@ -61,25 +94,56 @@ func findCommand(name string) *command {
 	return nil
 }
 
+// members returns the commands of g, in help order.
+func (g *group) members() []*command {
+	var cmds []*command
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, g.name+" ") {
+			cmds = append(cmds, c)
+		}
+	}
+	return cmds
+}
+
+// scope is where the command's global flags come from.
+func (c *command) scope() flagScope {
+	if c.noClient {
+		return scopeNoClient
+	}
+	return scopeAPI
+}
+
+// flags returns the command's flagSet: the global flags of its scope, bound
+// to g, then its own, bound to o.
+func (c *command) flags(g *globalFlags, o options) *flagSet {
+	f := newFlagSet("fullstory " + c.name)
+	g.declare(f, c.scope())
+	o.declare(f)
+	return f
+}
+
+// declaredFlags returns the command's flags bound to nothing of a run, for
+// help and completion.
+func (c *command) declaredFlags() *flagSet {
+	return c.flags(&globalFlags{}, c.options())
+}
+
 // errHelp is returned once help was printed on request: exit status 0.
 var errHelp = errors.New("help shown")
 
 // dispatch parses the global flags before the command, finds the command and
 // runs it.
 func (a *app) dispatch(ctx context.Context, args []string) error {
-	root := flag.NewFlagSet("fullstory", flag.ContinueOnError)
-	root.SetOutput(io.Discard)
-	root.Usage = func() {}
-	a.g.register(root, &a.badFlag)
-	showVersion := root.Bool("version", false, "print the version, as the version command does")
+	root := newFlagSet("fullstory")
+	a.g.declare(root, scopeRoot)
 	if err := root.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		if err = root.parseError(err); errors.Is(err, flag.ErrHelp) {
 			a.rootHelp()
 			return errHelp
 		}
-		return a.flagError(err)
+		return err
 	}
-	if *showVersion {
+	if a.g.version {
 		return a.printVersion()
 	}
 	rest := root.Args()
@@ -87,12 +151,12 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return usagef("no command given")
 	}
 	name, rest := rest[0], rest[1:]
-	if help, ok := groupHelp(name); ok {
+	if g := findGroup(name); g != nil {
 		if len(rest) == 0 {
 			return &usageError{msg: fmt.Sprintf("%s needs a subcommand; see 'fullstory %s --help'", name, name)}
 		}
 		if isHelpArg(rest[0]) {
-			a.printHelp(help)
+			a.groupHelp(g)
 			return errHelp
 		}
 		name, rest = name+" "+rest[0], rest[1:]
@@ -102,18 +166,31 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return unknownCommand(name, rest)
 	}
 	a.cmd = cmd
-	a.quietInterrupt.Store(cmd.untilInterrupted)
-	return cmd.run(a, ctx, cmd, rest)
+	if cmd.noClient && slices.ContainsFunc(apiOnlyFlags(), root.given) {
+		return usagef("takes no %s: they are for the commands that call the API", orList(apiOnlyFlags()))
+	}
+	return a.runCommandLine(ctx, cmd, rest)
 }
 
-// flagError is the usage error for a command line that fs.Parse refused:
-// with the form wanted, if the fault was a flag value of the wrong form.
-func (a *app) flagError(err error) error {
-	if bad := a.badFlag; bad != nil {
-		a.badFlag = nil
-		return usagef("%v", bad)
+// runCommandLine parses the command's flags into a new options value,
+// validates them and runs it: three steps, and help in place of the last
+// two on -h or --help.
+func (a *app) runCommandLine(ctx context.Context, cmd *command, args []string) error {
+	o := cmd.options()
+	f := cmd.flags(&a.g, o)
+	pos, err := parse(f, args)
+	if errors.Is(err, flag.ErrHelp) {
+		a.commandHelp(cmd)
+		return errHelp
 	}
-	return usagef("%v", err)
+	if err != nil {
+		return err
+	}
+	if err := o.validate(pos, f); err != nil {
+		return err
+	}
+	a.quietInterrupt.Store(cmd.untilInterrupted)
+	return o.run(ctx, a)
 }
 
 func isHelpArg(s string) bool {
@@ -124,188 +201,10 @@ func isHelpArg(s string) bool {
 	return false
 }
 
-// flags returns a FlagSet for cmd that already holds the global flags.
-func (a *app) flags(cmd *command) *flag.FlagSet {
-	fs := flag.NewFlagSet("fullstory "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	if cmd.noClient {
-		a.g.registerOutput(fs)
-	} else {
-		a.g.register(fs, &a.badFlag)
+// noArgs is the validation of a command that takes no positional argument.
+func noArgs(args []string) error {
+	if len(args) > 0 {
+		return usagef("takes no arguments, got %q", args[0])
 	}
-	return fs
-}
-
-// parse parses args with fs, accepting flags before, between and after the
-// positional arguments; "--" ends the flags. It prints the help and returns
-// errHelp for -h or --help.
-func (a *app) parse(cmd *command, fs *flag.FlagSet, args []string) ([]string, error) {
-	if a.probe != nil {
-		*a.probe = fs
-		return nil, errHelp
-	}
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				a.commandHelp(cmd, fs)
-				return nil, errHelp
-			}
-			return nil, a.flagError(err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
-}
-
-// help prints the help of fullstory, of a group or of a command.
-func (a *app) help(ctx context.Context, cmd *command, args []string) error {
-	pos, err := a.parse(cmd, a.flags(cmd), args)
-	if err != nil {
-		return err
-	}
-	name := strings.Join(pos, " ")
-	if name == "" {
-		a.rootHelp()
-		return nil
-	}
-	if help, ok := groupHelp(name); ok {
-		a.printHelp(help)
-		return nil
-	}
-	c := findCommand(name)
-	if c == nil {
-		return unknownCommand(pos[0], pos[1:])
-	}
-	// The command's own flags appear when it parses --help.
-	return c.run(a, ctx, c, []string{"--help"})
-}
-
-func (a *app) version(_ context.Context, cmd *command, args []string) error {
-	pos, err := a.parse(cmd, a.flags(cmd), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("takes no arguments")
-	}
-	return a.printVersion()
-}
-
-// printVersion prints the version of fullstory and of the Go that built it,
-// for bug reports.
-func (a *app) printVersion() error {
-	if a.g.json {
-		return a.printJSON(map[string]string{"version": fullstory.Version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH})
-	}
-	_, err := fmt.Fprintf(a.stdout, "fullstory %s (%s %s/%s)\n", fullstory.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return err
-}
-
-const rootHelpText = `fullstory manages Fullstory AI Session Summary profiles, lists a user's
-sessions and summarizes them.
-
-Usage:
-  fullstory [global flags] COMMAND [flags] [arguments]
-
-Commands:
-%s
-Flags may come before or after a command's arguments; "--" ends them.
-
-Global flags, accepted before the command or among its flags:
-%s
-Before the command only:
-  --version
-      print the version, as the version command does
-
-Environment:
-  FULLSTORY_API_KEY   a Fullstory server API key (Admin or Architect role);
-                      never taken from a flag, so it stays out of shell history
-  FULLSTORY_BASE_URL  the API base URL, e.g. that of "fullstory fake"
-  COLUMNS             the width that tables, help and summaries fit in
-                      (default: the terminal's, else 80)
-
-Exit status:
-  0    success
-  1    a failure not listed below (network, server error, …)
-  2    usage error: the command line or an input file
-  3    the API refused the key (401, 403)
-  4    no such profile or session (404)
-  5    still rate limited (429) after the retries
-  130  interrupted (Ctrl-C)
-With --json, a failure is also a JSON object on stderr:
-  {"error": {"message", "kind", "status", "exit_code"}}
-
-Try it without a key: --fake runs any command against an in-process fake
-API with demo data (a fresh one for each command), e.g.
-  fullstory --fake sessions list --email jane@doe.com
-  fullstory --fake summarize --email jane@doe.com --latest 3
-  fullstory --fake profiles try -f examples/profiles/support.json --email jane@doe.com --latest 3
-
-Run "fullstory COMMAND --help" for the flags and examples of a command.
-`
-
-// printHelp prints help text on stdout, wrapped to fit the terminal.
-func (a *app) printHelp(text string) {
-	fmt.Fprint(a.stdout, wrapText(text, a.width()))
-}
-
-func (a *app) rootHelp() {
-	var list strings.Builder
-	for _, c := range commands() {
-		fmt.Fprintf(&list, "  %-17s %s\n", c.name, c.summary)
-	}
-	fs := flag.NewFlagSet("fullstory", flag.ContinueOnError)
-	(&globalFlags{}).register(fs, nil)
-	a.printHelp(fmt.Sprintf(rootHelpText, list.String(), flagHelp(fs, func(name string) bool { return true })))
-}
-
-// commandHelp prints a command's synopsis, help, own flags and a pointer to
-// the global ones.
-func (a *app) commandHelp(cmd *command, fs *flag.FlagSet) {
-	var w strings.Builder
-	fmt.Fprintf(&w, "Usage: fullstory %s\n\n%s.\n", strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
-	if cmd.help != "" {
-		fmt.Fprintf(&w, "\n%s", cmd.help)
-	}
-	if own := flagHelp(fs, func(name string) bool { return !isGlobalFlag(name) }); own != "" {
-		fmt.Fprintf(&w, "\nFlags:\n%s", own)
-	}
-	if cmd.noClient {
-		fmt.Fprint(&w, "\nGlobal flags: --verbose, --json (see fullstory --help).\n")
-	} else {
-		fmt.Fprint(&w, "\nGlobal flags: --base-url, --region, --timeout, --verbose, --json, --fake (see fullstory --help).\n")
-	}
-	a.printHelp(w.String())
-}
-
-// flagHelp describes the flags of fs that keep accepts, with "--" names.
-func flagHelp(fs *flag.FlagSet, keep func(name string) bool) string {
-	var b strings.Builder
-	fs.VisitAll(func(f *flag.Flag) {
-		if !keep(f.Name) {
-			return
-		}
-		kind, usage := flag.UnquoteUsage(f)
-		dash := "--"
-		if len(f.Name) == 1 {
-			dash = "-"
-		}
-		line := "  " + dash + f.Name
-		if kind != "" {
-			line += " " + kind
-		}
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
-			usage += fmt.Sprintf(" (default %s)", f.DefValue)
-		}
-		fmt.Fprintf(&b, "%s\n      %s\n", line, usage)
-	})
-	return b.String()
+	return nil
 }

@@ -11,56 +11,6 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
-		r := runCLI(t, env{}, args...)
-		requireOK(t, r)
-		assert.Empty(t, r.stderr)
-		assert.Contains(t, r.stdout, "Usage:\n  fullstory [global flags] COMMAND")
-		assert.Contains(t, r.stdout, "Exit status:\n  0    success\n")
-		assert.Contains(t, r.stdout, "  4    no such profile or session (404)\n")
-		assert.Contains(t, r.stdout, "--fake")
-		for _, c := range commands() {
-			assert.Contains(t, r.stdout, "  "+c.name+" ")
-		}
-	}
-
-	for _, c := range commands() {
-		for _, args := range [][]string{append(strings.Fields(c.name), "--help"), append([]string{"help"}, strings.Fields(c.name)...)} {
-			r := runCLI(t, env{}, args...)
-			requireOK(t, r)
-			assert.Empty(t, r.stderr)
-			assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+c.name), "%v: %s", args, r.stdout)
-			assert.NotRegexp(t, `(?m) $`, r.stdout, "%v: a line ends in a space", args)
-			if c.noClient {
-				assert.Contains(t, r.stdout, "Global flags: --verbose, --json (")
-				assert.NotContains(t, r.stdout, "--base-url", "%v: flags that choose an API mean nothing here", args)
-				assert.NotContains(t, r.stdout, "--region")
-			} else {
-				assert.Contains(t, r.stdout, "Global flags: --base-url")
-			}
-			if c.name != "help" && c.name != "version" {
-				assert.Contains(t, r.stdout, "Example", "%v has no examples", args)
-			}
-		}
-	}
-
-	for _, group := range []string{"profiles", "sessions"} {
-		r := runCLI(t, env{}, group, "--help")
-		requireOK(t, r)
-		assert.True(t, strings.HasPrefix(r.stdout, "Usage: fullstory "+group+" COMMAND"))
-	}
-	r := runCLI(t, env{}, "profiles", "--help")
-	assert.Contains(t, r.stdout, "examples/profiles/*.json")
-
-	r = runCLI(t, env{}, "profiles", "try", "--help")
-	assert.Contains(t, r.stdout, "[--against FILE] [--out FILE]\n", "the synopsis and the flags name --out's value alike")
-	for _, flag := range []string{"-f FILE", "--against FILE", "--out FILE", "--email EMAIL", "--latest N"} {
-		assert.Contains(t, r.stdout, "  "+flag+"\n")
-	}
-	assert.NotContains(t, r.stdout, "  --base-url", "global flags are listed once, in fullstory --help")
-}
-
 func TestUsageErrors(t *testing.T) {
 	_, e := fakeEnv(t)
 	cases := []struct {
@@ -77,7 +27,7 @@ func TestUsageErrors(t *testing.T) {
 		{e, []string{"profile"}, `unknown command "profile"; did you mean "profiles"?`},
 		{e, []string{"fak"}, `did you mean "fake"?`},
 		{e, []string{"help", "sumarize"}, `did you mean "summarize"?`},
-		{e, []string{"--nope", "sessions", "list"}, "flag provided but not defined: -nope"},
+		{e, []string{"--nope", "sessions", "list"}, "fullstory: unknown flag --nope; see 'fullstory --help'"},
 		{e, []string{"profiles"}, "profiles needs a subcommand; see 'fullstory profiles --help'"},
 		{e, []string{"profiles", "get"}, "fullstory profiles get: needs one PROFILE_ID; see 'fullstory profiles get --help'"},
 		{e, []string{"profiles", "update", "p1"}, "needs -f FILE"},
@@ -142,8 +92,6 @@ func TestVerboseLogsWithoutSecrets(t *testing.T) {
 }
 
 func TestParseInterleaved(t *testing.T) {
-	a := &app{}
-	cmd := &command{name: "x"}
 	cases := []struct {
 		args    []string
 		pos     []string
@@ -157,17 +105,19 @@ func TestParseInterleaved(t *testing.T) {
 		{[]string{}, nil, "", false},
 	}
 	for _, tc := range cases {
-		a.g = globalFlags{}
-		fs := a.flags(cmd)
-		profile := fs.String("profile", "", "")
-		pos, err := a.parse(cmd, fs, tc.args)
+		var g globalFlags
+		var profile string
+		f := newFlagSet("x")
+		g.declare(f, scopeAPI)
+		f.stringVar(&profile, "profile", "")
+		pos, err := parse(f, tc.args)
 		require.NoError(t, err, tc.args)
 		assert.Equal(t, tc.pos, pos, tc.args)
-		assert.Equal(t, tc.profile, *profile, tc.args)
-		assert.Equal(t, tc.json, a.g.json, tc.args)
+		assert.Equal(t, tc.profile, profile, tc.args)
+		assert.Equal(t, tc.json, g.json, tc.args)
 	}
 
-	_, err := a.parse(cmd, a.flags(cmd), []string{"--what"})
+	_, err := parse(newFlagSet("x"), []string{"--what"})
 	var ue *usageError
 	require.ErrorAs(t, err, &ue)
 	assert.True(t, ue.hint)

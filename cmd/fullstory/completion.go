@@ -9,48 +9,68 @@ import (
 	"strings"
 )
 
-// completionHelp is the help of the completion command, which commands()
-// lists itself, since the command reads that list.
-const completionHelp = `Prints a script that completes fullstory's commands and flags in the
-shell, made from the same table as this help.
+var cmdCompletion = &command{
+	name:    "completion",
+	args:    "bash|zsh|fish",
+	summary: "Print a shell completion script",
+	help: `Prints a script that completes fullstory's commands and flags in the
+shell, made from the same declarations as this help. The script runs
+nothing: it holds every command and flag.
 
 Examples:
   source <(fullstory completion bash)      # in ~/.bashrc
   source <(fullstory completion zsh)       # in ~/.zshrc, after compinit
   fullstory completion fish > ~/.config/fish/completions/fullstory.fish
-`
+`,
+	options: func() options { return &completionOptions{} },
+}
 
-func (a *app) completion(_ context.Context, cmd *command, args []string) error {
-	pos, err := a.parse(cmd, a.flags(cmd), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
+// shells are the shells completion writes a script for.
+var shells = []string{"bash", "zsh", "fish"}
+
+type completionOptions struct{ shell string }
+
+func (o *completionOptions) declare(*flagSet) {}
+
+func (o *completionOptions) validate(args []string, _ *flagSet) error {
+	if len(args) != 1 {
 		return usagef("needs one shell: bash, zsh or fish")
 	}
+	if !slices.Contains(shells, args[0]) {
+		return usagef("unknown shell %q: want bash, zsh or fish", args[0])
+	}
+	o.shell = args[0]
+	return nil
+}
+
+func (o *completionOptions) run(_ context.Context, a *app) error {
 	t := newCompletionTable()
-	switch pos[0] {
-	case "bash":
-		return t.writeBash(a.stdout)
+	switch o.shell {
 	case "zsh":
 		return t.writeZsh(a.stdout)
 	case "fish":
 		return t.writeFish(a.stdout)
 	}
-	return usagef("unknown shell %q: want bash, zsh or fish", pos[0])
+	return t.writeBash(a.stdout)
 }
 
-// completionTable is what the scripts complete, taken from the commands.
+// completionTable is what the scripts complete, read from the commands'
+// declarations.
 type completionTable struct {
 	top       []string            // the words after "fullstory"
 	sub       map[string][]string // a group's subcommands, e.g. profiles: create, get, …
 	flags     map[string][]*flag.Flag
-	names     []string // the commands, in help order
-	valueFlag []string // flags that take a value, as typed: "-f", "--email"
+	root      []*flag.Flag // the flags before the command
+	global    []*flag.Flag // the global flags among a command's
+	names     []string     // the commands, in help order
+	valueFlag []string     // flags that take a value, as typed: "-f", "--email"
+	topics    []string     // what help takes besides the commands
 }
 
 func newCompletionTable() *completionTable {
-	t := &completionTable{sub: map[string][]string{}, flags: map[string][]*flag.Flag{}}
+	t := &completionTable{sub: map[string][]string{}, flags: map[string][]*flag.Flag{}, topics: []string{"json"}}
+	globalFlagSet(scopeRoot).declared(func(f *flag.Flag) { t.root = append(t.root, f) })
+	globalFlagSet(scopeAPI).declared(func(f *flag.Flag) { t.global = append(t.global, f) })
 	for _, c := range commands() {
 		t.names = append(t.names, c.name)
 		group, sub, ok := strings.Cut(c.name, " ")
@@ -60,7 +80,7 @@ func newCompletionTable() *completionTable {
 		if ok {
 			t.sub[group] = append(t.sub[group], sub)
 		}
-		commandFlags(c).VisitAll(func(f *flag.Flag) {
+		c.declaredFlags().declared(func(f *flag.Flag) {
 			t.flags[c.name] = append(t.flags[c.name], f)
 			if !isBoolFlag(f) && !slices.Contains(t.valueFlag, dashed(f.Name)) {
 				t.valueFlag = append(t.valueFlag, dashed(f.Name))
@@ -70,34 +90,14 @@ func newCompletionTable() *completionTable {
 	return t
 }
 
-// commandFlags returns the flags cmd defines, by running it as far as its
-// parse, which every command calls before it does anything.
-func commandFlags(cmd *command) *flag.FlagSet {
-	var fs *flag.FlagSet
-	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, env: func(string) string { return "" }, probe: &fs}
-	cmd.run(a, context.Background(), cmd, nil)
-	if fs == nil {
-		panic("fullstory: command " + cmd.name + " never parses its flags")
-	}
-	return fs
-}
-
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
 }
 
-// dashed is a flag as typed: -f, --email.
-func dashed(name string) string {
-	if len(name) == 1 {
-		return "-" + name
-	}
-	return "--" + name
-}
-
-func (t *completionTable) flagWords(name string) string {
+func flagWords(flags []*flag.Flag) string {
 	var words []string
-	for _, f := range t.flags[name] {
+	for _, f := range flags {
 		words = append(words, dashed(f.Name))
 	}
 	return strings.Join(words, " ")
@@ -107,17 +107,17 @@ func (t *completionTable) flagWords(name string) string {
 // typed so far, without flags, select the commands to offer, and the flags
 // to offer after a "-".
 func (t *completionTable) cases(arm func(pattern, commands, flags string)) {
-	global := t.flagWords("version") // version has only the global flags
-	arm(`""`, strings.Join(t.top, " "), global+" --version")
+	global := flagWords(t.global)
+	arm(`""`, strings.Join(t.top, " "), flagWords(t.root))
 	for _, g := range t.top {
 		if subs := t.sub[g]; len(subs) > 0 {
 			arm(`"`+g+`"`, strings.Join(subs, " "), global)
 		}
 	}
-	arm(`"help"`, strings.Join(t.top, " "), global)
-	arm(`"completion"`, "bash zsh fish", global)
+	arm(`"help"`, strings.Join(append(slices.Clone(t.top), t.topics...), " "), global)
+	arm(`"completion"`, strings.Join(shells, " "), global)
 	for _, name := range t.names {
-		arm(`"`+name+`"|"`+name+` "*`, "", t.flagWords(name))
+		arm(`"`+name+`"|"`+name+` "*`, "", flagWords(t.flags[name]))
 	}
 }
 
@@ -198,12 +198,11 @@ func (t *completionTable) writeFish(w io.Writer) error {
 			fmt.Fprintf(&b, "complete -c fullstory -n %s -a %s\n", fishQuote("__fish_seen_subcommand_from "+g+"; and not __fish_seen_subcommand_from "+all), fishQuote(all))
 		}
 	}
-	for _, f := range t.flags["version"] { // the global flags, before the command
+	for _, f := range t.root {
 		fmt.Fprintf(&b, "complete -c fullstory -n __fish_use_subcommand %s\n", fishOption(f))
 	}
-	b.WriteString("complete -c fullstory -n __fish_use_subcommand -l version -d 'print the version'\n")
-	fmt.Fprintf(&b, "complete -c fullstory -n %s -a %s\n", fishQuote("__fish_seen_subcommand_from help"), fishQuote(strings.Join(t.top, " ")))
-	fmt.Fprintf(&b, "complete -c fullstory -n %s -a 'bash zsh fish'\n", fishQuote("__fish_seen_subcommand_from completion"))
+	fmt.Fprintf(&b, "complete -c fullstory -n %s -a %s\n", fishQuote("__fish_seen_subcommand_from help"), fishQuote(strings.Join(append(slices.Clone(t.top), t.topics...), " ")))
+	fmt.Fprintf(&b, "complete -c fullstory -n %s -a %s\n", fishQuote("__fish_seen_subcommand_from completion"), fishQuote(strings.Join(shells, " ")))
 	for _, name := range t.names {
 		cond := ""
 		for i, word := range strings.Fields(name) {

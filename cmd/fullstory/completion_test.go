@@ -15,7 +15,7 @@ func TestCompletionScripts(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		r := runCLI(t, env{}, "completion", shell)
 		requireOK(t, r)
-		for _, word := range []string{"profiles", "sessions", "summarize", "fake", "completion", "email", "against", "json"} {
+		for _, word := range []string{"profiles", "sessions", "summarize", "fake", "completion", "email", "against", "json", "max-activations", "session-uid"} {
 			assert.Contains(t, r.stdout, word, shell)
 		}
 		if path, err := exec.LookPath(shell); err == nil {
@@ -55,4 +55,10 @@ func TestBashCompletion(t *testing.T) {
 	assert.Equal(t, "bash", complete("fullstory", "completion", "ba"))
 	assert.Contains(t, complete("fullstory", "--"), "--version")
 	assert.Empty(t, complete("fullstory", "summarize", "x"), "file names, from -o default")
+	assert.Equal(t, "--session-uid", complete("fullstory", "sessions", "list", "--sess"))
+	assert.Equal(t, "--max-activations", complete("fullstory", "profiles", "try", "--max"))
+	assert.Equal(t, "json", complete("fullstory", "help", "js"))
+	assert.Equal(t, "--verbose --version", complete("fullstory", "--ver"))
+	assert.Equal(t, "--verbose", complete("fullstory", "summarize", "--ver"), "--version goes before the command only")
+	assert.Equal(t, "--fault", complete("fullstory", "fake", "--fa"), "fake takes no --fake")
 }

@@ -11,6 +11,7 @@ import (
 // that tests can pretend to be a terminal of any width.
 type console struct {
 	stderrTTY bool // progress goes to stderr only when it is a terminal
+	stdoutTTY bool // profiles try prints a view to read there, not Markdown
 	width     int  // columns: $COLUMNS, else stdout's terminal's; 0 if unknown
 }
 
@@ -20,9 +21,11 @@ func detectConsole(stdout, stderr io.Writer, env func(string) string) console {
 	_, c.stderrTTY = termWidth(stderr)
 	// A dumb terminal cannot redraw a line: progress would pile up.
 	c.stderrTTY = c.stderrTTY && env("TERM") != "dumb"
+	w, tty := termWidth(stdout)
+	c.stdoutTTY = tty
 	if n, err := strconv.Atoi(strings.TrimSpace(env("COLUMNS"))); err == nil && n > 0 {
 		c.width = n
-	} else if w, ok := termWidth(stdout); ok && w > 0 {
+	} else if tty && w > 0 {
 		c.width = w
 	}
 	return c
@@ -37,10 +40,6 @@ func termWidth(w io.Writer) (int, bool) {
 	}
 	return terminalSize(f.Fd())
 }
-
-// defaultWidth is the width of output whose terminal is unknown, such as a
-// pipe: what most terminals open with.
-const defaultWidth = 80
 
 // width is the width that tables and help fit in.
 func (a *app) width() int {

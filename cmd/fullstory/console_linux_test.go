@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -40,7 +41,11 @@ func openPTY(t *testing.T, cols uint16) *os.File {
 func TestDetectRealTerminal(t *testing.T) {
 	tty := openPTY(t, 97)
 	noEnv := func(string) string { return "" }
-	assert.Equal(t, console{stderrTTY: true, width: 97}, detectConsole(tty, tty, noEnv))
+	assert.Equal(t, console{stderrTTY: true, stdoutTTY: true, width: 97}, detectConsole(tty, tty, noEnv))
+	pipe, err := os.Create(filepath.Join(t.TempDir(), "stdout"))
+	require.NoError(t, err)
+	defer pipe.Close()
+	assert.Equal(t, console{stderrTTY: true}, detectConsole(pipe, tty, noEnv), "stdout to a file: Markdown, not the terminal's view")
 
 	columns := func(k string) string { return map[string]string{"COLUMNS": "120"}[k] }
 	assert.Equal(t, 120, detectConsole(tty, tty, columns).width, "COLUMNS wins")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,6 +43,11 @@ func TestClassify(t *testing.T) {
 		{context.Background(), fmt.Errorf("x: %w", context.Canceled), "error", exitFailure, 0},
 		{cancelled, interrupted(cancelled), "interrupted", exitInterrupted, 0},
 		{context.Background(), &reportedError{api(http.StatusNotFound)}, "not_found", exitNotFound, 404},
+		{context.Background(), &nothingFoundError{"found no sessions for this user"}, "nothing_found", exitNothingFound, 0},
+		{context.Background(), fmt.Errorf("GET /x: not sent: %w", &fullstory.BudgetExhaustedError{Limit: 1}), "budget_exhausted", exitBudget, 0},
+		{context.Background(), wrapf(fmt.Errorf("x: %w", fullstory.ErrBudgetExhausted), "1 of 3 summaries failed; the first: "), "budget_exhausted", exitBudget, 0},
+		{context.Background(), fmt.Errorf("%w: redis down", fullstory.ErrBudgetUnavailable), "budget_unavailable", exitFailure, 0},
+		{context.Background(), errors.New("found no sessions for this user"), "error", exitFailure, 0},
 	}
 	for _, tc := range cases {
 		f := classify(tc.ctx, tc.err)
@@ -62,7 +68,7 @@ func TestJSONErrors(t *testing.T) {
 
 	r = runCLI(t, e, "sessions", "list", "--json")
 	f = requireJSONFailure(t, r, exitUsage, "usage")
-	assert.Equal(t, "needs --email or --uid", f.Message, "no pointer to --help in JSON")
+	assert.Equal(t, "needs --email, --uid or --session-uid", f.Message, "no pointer to --help in JSON")
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "profiles", "list", "--json")
@@ -104,4 +110,46 @@ func TestErrorsOnTerminal(t *testing.T) {
 	require.Equal(t, exitUsage, r.code)
 	requireFits(t, r.stderr, line, 60)
 	assert.Greater(t, strings.Count(r.stderr, "\n"), 1)
+}
+
+// TestExitTable: help prints the one table of exit statuses, each status
+// once, and the kinds it lists are those that --json's errors document.
+func TestExitTable(t *testing.T) {
+	r := runCLI(t, env{}, "--help")
+	requireOK(t, r)
+	_, table, ok := strings.Cut(r.stdout, "Exit status:\n")
+	require.True(t, ok)
+	codes := map[int]bool{}
+	var kinds []string
+	for _, s := range exitStatuses {
+		assert.False(t, codes[s.code], "status %d twice", s.code)
+		codes[s.code] = true
+		assert.Contains(t, table, fmt.Sprintf("  %-4d %s\n", s.code, s.meaning))
+		kinds = append(kinds, s.kinds...)
+	}
+	assert.Contains(t, table, "  6    nothing to work on: the user has no sessions\n")
+	assert.Contains(t, table, "  7    --max-activations reached: a summary was refused before it was sent\n")
+	var documented []string
+	for _, f := range findShape("Error").fields {
+		if f.name == "kind" {
+			documented = append(documented, strings.Split(strings.NewReplacer(" or ", ", ").Replace(f.desc), ", ")...)
+		}
+	}
+	assert.ElementsMatch(t, kinds, documented)
+}
+
+// TestNothingFound: a user without sessions is a status of its own where
+// there is nothing to work on, and a success where listing is the work.
+func TestNothingFound(t *testing.T) {
+	_, e := fakeEnv(t)
+	const nobody = "nobody@example.com"
+	r := runCLI(t, e, "summarize", "--email", nobody)
+	requireFailure(t, r, exitNothingFound, "fullstory summarize: found no sessions for this user")
+	assert.Empty(t, r.stdout)
+	requireJSONFailure(t, runCLI(t, e, "--json", "summarize", "--uid", "nobody"), exitNothingFound, "nothing_found")
+	requireFailure(t, runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", nobody), exitNothingFound, "found no sessions")
+
+	r = runCLI(t, e, "sessions", "list", "--email", nobody, "--json")
+	requireOK(t, r)
+	assert.JSONEq(t, `{"sessions": []}`, r.stdout)
 }

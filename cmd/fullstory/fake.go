@@ -27,11 +27,11 @@ github.com/summarykit/fullstory-go/fullstorytest, seeded with demo data: jane@do
 checkout, support and help pages, pricing pages, an Order Completed). It keeps
 profiles while it runs, so tools in any language can be tried against it.
 
-It prints the base URL and the API key as shell exports on stdout (with
---json, as {"base_url", "api_key"}), then serves until Ctrl-C. Port 0 picks
-a free port. It listens on loopback addresses unless --allow-remote says
-otherwise: its API key is public, and this library's clients send a key
-over plain http only to a loopback host. With --verbose, it logs each
+It prints the base URL and the API key as shell exports on stdout (or as
+JSON with --json), then serves until Ctrl-C. Port 0 picks a free port. It
+listens on loopback addresses unless --allow-remote says otherwise: its API
+key is public, and this library's clients send a key over plain http only
+to a loopback host. With --verbose, it logs each
 request on stderr: method, path, status and latency, never the
 Authorization header or the query string (which holds emails and uids).
 
@@ -50,29 +50,32 @@ Examples:
   fullstory profiles create -f examples/profiles/support.json
   fullstory summarize --email jane@doe.com --latest 3 --profile PROFILE_ID
 `,
-	run: (*app).fake,
+	json:    fakeJSONDoc,
+	options: func() options { return &fakeOptions{addr: "127.0.0.1:8080", trouble: fakeFlags{burst: 1}} },
 }
 
-func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
-	fs := a.flags(cmd)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
-	remote := fs.Bool("allow-remote", false, "allow an --addr that is not a loopback one, such as 0.0.0.0:8080")
-	var f fakeFlags
-	f.register(fs, &a.badFlag)
-	pos, err := a.parse(cmd, fs, args)
-	if err != nil {
+type fakeOptions struct {
+	addr    string
+	remote  bool
+	trouble fakeFlags
+}
+
+func (o *fakeOptions) declare(f *flagSet) {
+	f.stringVar(&o.addr, "addr", "listen on `HOST:PORT`")
+	f.boolVar(&o.remote, "allow-remote", "allow an --addr that is not a loopback one, such as 0.0.0.0:8080")
+	o.trouble.declare(f)
+}
+
+func (o *fakeOptions) validate(args []string, _ *flagSet) error {
+	if err := noArgs(args); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("takes no arguments, got %q", pos[0])
-	}
-	if a.g.fake || a.g.baseURL != "" || a.g.region != "" || a.g.timeout != 0 {
-		return usagef("takes no --fake, --base-url, --region or --timeout: they are for the commands that call the API")
-	}
-	if err := checkAddr(*addr, *remote); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
+	return checkAddr(o.addr, o.remote)
+}
+
+func (o *fakeOptions) run(ctx context.Context, a *app) error {
+	f := &o.trouble
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
@@ -87,7 +90,8 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	if a.g.verbose {
 		handler = logRequests(a.stderr, handler)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: fakeTimeouts.readHeader,
+		ReadTimeout: fakeTimeouts.read, IdleTimeout: fakeTimeouts.idle}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -99,7 +103,7 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 	}
 	baseURL := "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 	if a.g.json {
-		err = a.printJSON(map[string]string{"base_url": baseURL, "api_key": fake.APIKey})
+		err = a.printJSON(jsonFake{BaseURL: baseURL, APIKey: fake.APIKey})
 	} else {
 		_, err = fmt.Fprintf(a.stdout, "export FULLSTORY_BASE_URL=%s\nexport FULLSTORY_API_KEY=%s\n", shellQuote(baseURL), shellQuote(fake.APIKey))
 	}
@@ -122,6 +126,18 @@ func (a *app) fake(ctx context.Context, cmd *command, args []string) error {
 		err = serr
 	}
 	return err
+}
+
+// fakeTimeouts bound how long a connection may hold the fake: a request's
+// headers must arrive within readHeader and all of it, body included,
+// within read, and an idle keep-alive connection is closed after idle, so
+// that clients that announce a body and never send it, or open connections
+// and leave them, are not held forever. There is no write timeout: the fake
+// holds requests on purpose (--latency), for as long as asked, and it reads
+// a request's body before it holds it, so the read timeout does not cut
+// that short. Tests make them shorter.
+var fakeTimeouts = struct{ readHeader, read, idle time.Duration }{
+	readHeader: 10 * time.Second, read: 30 * time.Second, idle: 2 * time.Minute,
 }
 
 // checkAddr refuses a listening address that is malformed, or not on a

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,13 +106,13 @@ func TestGlobalFake(t *testing.T) {
 	// Global flags also work after the command, and after its arguments.
 	r = runCLI(t, env{}, "sessions", "list", "--email", demoEmail, "--fake", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []sessionRow }
+	var out struct{ Sessions []jsonSession }
 	decodeOne(t, r.stdout, &out)
 	require.NotEmpty(t, out.Sessions)
 
 	r = runCLI(t, env{}, "summarize", out.Sessions[0].ID.String(), "--fake", "--json")
 	requireOK(t, r)
-	var sum sessionSummary
+	var sum jsonSummary
 	decodeOne(t, r.stdout, &sum)
 	assert.NotEmpty(t, sum.Summary)
 
@@ -184,4 +186,57 @@ func TestFakeCommandRefusesBadAddresses(t *testing.T) {
 			assert.Empty(t, r.stdout)
 		})
 	}
+}
+
+// Connections that announce a body and never send it, or send nothing at
+// all, are closed by the fake's read timeouts instead of being held for
+// ever; a request that the fake holds for longer than those (--latency)
+// still gets its answer.
+func TestFakeCommandTimeouts(t *testing.T) {
+	saved := fakeTimeouts
+	fakeTimeouts.readHeader, fakeTimeouts.read, fakeTimeouts.idle = 200*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
+	t.Cleanup(func() { fakeTimeouts = saved })
+	baseURL, key, _, _ := startFake(t, "--addr", "127.0.0.1:0", "--latency", "600ms")
+	addr := strings.TrimPrefix(baseURL, "http://")
+
+	const n = 200
+	conns := make([]net.Conn, 0, n+1)
+	for i := range n + 1 {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		if i < n { // the last one sends nothing at all
+			_, err = io.WriteString(c, "POST /v2/visit_profile HTTP/1.1\r\nHost: fake\r\nAuthorization: Basic "+key+
+				"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":")
+			require.NoError(t, err)
+		}
+		conns = append(conns, c)
+	}
+	// Each connection is closed by the server: reading it ends. The deadline
+	// only keeps a failing test from hanging.
+	var wg sync.WaitGroup
+	closed := make([]bool, len(conns))
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+			_, err := io.Copy(io.Discard, c)
+			var ne net.Error
+			closed[i] = !(errors.As(err, &ne) && ne.Timeout())
+		}()
+	}
+	wg.Wait()
+	for i, ok := range closed {
+		assert.True(t, ok, "connection %d was not closed by the server", i)
+	}
+
+	// Held for 600ms by --latency, longer than the 300ms read timeout.
+	c, err := fullstory.NewClient(key, fullstory.WithBaseURL(baseURL), fullstory.WithMaxRetries(0))
+	require.NoError(t, err)
+	id, err := c.Profiles.Create(t.Context(), &fullstory.ProfileRequest{Name: "slow"})
+	require.NoError(t, err)
+	p, err := c.Profiles.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, "slow", p.Name)
 }

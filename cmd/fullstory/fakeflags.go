@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,13 +21,11 @@ type fakeFlags struct {
 	faults  []fullstorytest.Fault
 }
 
-func (f *fakeFlags) register(fs *flag.FlagSet, bad **flagValueError) {
-	durationFlag(fs, &f.latency, "latency", "hold every request for `DURATION`, e.g. 200ms", bad)
-	fs.Var(&flagForm{name: "throttle", bad: bad, set: f.setRate, get: f.getRate}, "throttle",
-		"answer 429 with a Retry-After beyond `RATE` requests, e.g. 10/s or 600/m")
-	fs.IntVar(&f.burst, "burst", 1, "with --throttle, let `N` requests through at once")
-	fs.Var(&flagForm{name: "fault", bad: bad, set: f.addFault, get: f.getFaults}, "fault",
-		"`OP:STATUS[:COUNT]` fails the next COUNT (default 1) requests of operation OP with STATUS, e.g. summarize:503:2; repeatable")
+func (f *fakeFlags) declare(fs *flagSet) {
+	fs.durationVar(&f.latency, "latency", "hold every request for `DURATION`, e.g. 200ms")
+	fs.formVar("throttle", "answer 429 with a Retry-After beyond `RATE` requests, e.g. 10/s or 600/m", f.setRate, f.getRate)
+	fs.intVar(&f.burst, "burst", "with --throttle, let `N` requests through at once")
+	fs.formVar("fault", "`OP:STATUS[:COUNT]` fails the next COUNT (default 1) requests of operation OP with STATUS, e.g. summarize:503:2; repeatable", f.addFault, f.getFaults)
 }
 
 // options are the fake's server options for the flags.

@@ -152,11 +152,12 @@ func TestFakeRefusesFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"fake", "--fake"}, "flag provided but not defined: -fake"},
-		{[]string{"fake", "--base-url", "http://127.0.0.1:1"}, "flag provided but not defined: -base-url"},
-		{[]string{"fake", "--region", "eu1"}, "flag provided but not defined: -region"},
-		{[]string{"--region", "eu1", "fake"}, "takes no --fake, --base-url, --region or --timeout"},
-		{[]string{"--fake", "fake"}, "takes no --fake, --base-url, --region or --timeout"},
+		{[]string{"fake", "--fake"}, "unknown flag --fake"},
+		{[]string{"fake", "--base-url", "http://127.0.0.1:1"}, "unknown flag --base-url"},
+		{[]string{"fake", "--region", "eu1"}, "unknown flag --region"},
+		{[]string{"--region", "eu1", "fake"}, "takes no --base-url, --region, --timeout or --fake: they are for the commands that call the API"},
+		{[]string{"--fake", "fake"}, "takes no --base-url, --region, --timeout or --fake"},
+		{[]string{"--timeout", "5s", "fake"}, "takes no --base-url, --region, --timeout or --fake"},
 		{[]string{"fake", "--fault", "nope:503"}, `invalid value "nope:503" for --fault: want OP:STATUS[:COUNT] such as summarize:503:2, with OP one of create-profile, `},
 		{[]string{"fake", "--fault", "summarize:200"}, `invalid value "summarize:200" for --fault`},
 		{[]string{"fake", "--fault", "summarize:503:0"}, `invalid value "summarize:503:0" for --fault`},

@@ -142,11 +142,11 @@ func requireInterrupted(t *testing.T, r result) {
 
 // requireJSONFailure checks the exit status and that stderr is exactly one
 // JSON error object of the given kind, and returns it.
-func requireJSONFailure(t *testing.T, r result, code int, kind string) failure {
+func requireJSONFailure(t *testing.T, r result, code int, kind string) jsonError {
 	t.Helper()
 	require.Equal(t, code, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
 	require.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
-	var out struct{ Error failure }
+	var out struct{ Error jsonError }
 	decodeOne(t, r.stderr, &out)
 	assert.Equal(t, kind, out.Error.Kind)
 	assert.Equal(t, code, out.Error.ExitCode)

@@ -5,15 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"github.com/summarykit/fullstory-go/internal/shared"
 )
-
-// printJSON writes v as the one JSON document of the run, indented and
-// without HTML escaping, so that prompts read as written.
-func (a *app) printJSON(v any) error {
-	return shared.EncodeJSON(a.stdout, v, "  ")
-}
 
 // field is a labelled value in human-readable output.
 type field struct{ label, value string }

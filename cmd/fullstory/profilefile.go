@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	fullstory "github.com/summarykit/fullstory-go"
+	"github.com/summarykit/fullstory-go/internal/fields"
 )
 
 // readProfile reads a create/update body from a file, or stdin for "-",
-// refusing unknown fields and trailing data.
+// refusing unknown fields and trailing data; its errors start with the
+// file's name and the position: "support.json:3:5: …".
 func (a *app) readProfile(name string) (*fullstory.ProfileRequest, error) {
 	var r io.Reader = a.stdin
 	label := "stdin"
@@ -27,14 +28,29 @@ func (a *app) readProfile(name string) (*fullstory.ProfileRequest, error) {
 		r = f
 	}
 	req, err := decodeProfile(r)
-	if err != nil {
+	var pe *positionError
+	switch {
+	case errors.As(err, &pe):
+		return nil, inputf("%s:%d:%d: %s", label, pe.line, pe.column, pe.msg)
+	case err != nil:
 		return nil, inputf("%s: %v", label, err)
 	}
 	return req, nil
 }
 
-// decodeProfile decodes one ProfileRequest, with hints for the mistakes that
-// users of the quick-start guide and of "profiles get --json" make.
+// positionError is a mistake at a line and column of a file.
+type positionError struct {
+	line, column int
+	msg          string
+}
+
+func (e *positionError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.column, e.msg) }
+
+// decodeProfile decodes one ProfileRequest, checked against the API's table
+// of names (internal/fields), which the fake checks bodies against too:
+// names in snake_case or lowerCamelCase, each value of its kind. A mistake
+// in the JSON is a *positionError that says where it is and, for a misspelt
+// name, which one was probably meant.
 func decodeProfile(r io.Reader) (*fullstory.ProfileRequest, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -43,52 +59,21 @@ func decodeProfile(r io.Reader) (*fullstory.ProfileRequest, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("the file is empty")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var req fullstory.ProfileRequest
-	err = dec.Decode(&req)
-	if err == nil {
-		err = checkSliceFields(data)
+	canon, err := fields.Canonical(data, fields.Profile)
+	var fe *fields.Error
+	if errors.As(err, &fe) {
+		msg := fe.Reason
+		if fe.Path == "id" || fe.Path == "configuration" {
+			msg += ` ("profiles get ID --body" prints a file -f accepts)`
+		}
+		return nil, &positionError{line: fe.Line, column: fe.Column, msg: "not a profile: " + msg}
 	}
 	if err != nil {
-		msg := err.Error()
-		switch {
-		case strings.Contains(msg, `"output_schema"`):
-			msg += ` (the API calls it "response_schema", in "llm")`
-		case strings.Contains(msg, `"id"`), strings.Contains(msg, `"configuration"`):
-			msg += ` (this looks like "profiles get --json" output; "profiles get ID --body" prints a file -f accepts)`
-		case strings.Contains(msg, `"prePrompt"`), strings.Contains(msg, `"postPrompt"`):
-			msg += ` (the API names are "pre_prompt" and "post_prompt")`
-		}
-		return nil, fmt.Errorf("not a profile: %s", msg)
+		return nil, fmt.Errorf("not a profile: %v", err)
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("not a profile: more than one JSON value")
+	var req fullstory.ProfileRequest
+	if err := json.Unmarshal(canon, &req); err != nil {
+		return nil, fmt.Errorf("not a profile: %v", err)
 	}
 	return &req, nil
-}
-
-// checkSliceFields refuses unknown fields in "slice", which
-// DisallowUnknownFields misses: SliceConfig decodes itself, and leniently,
-// since it also reads what the API returns.
-func checkSliceFields(data []byte) error {
-	var top struct {
-		Slice json.RawMessage `json:"slice"`
-	}
-	if json.Unmarshal(data, &top) != nil || len(top.Slice) == 0 {
-		return nil
-	}
-	var wire struct {
-		Mode           json.RawMessage `json:"mode"`
-		EventLimit     json.RawMessage `json:"event_limit"`
-		DurationLimit  json.RawMessage `json:"duration_limit_ms"`
-		StartTimestamp json.RawMessage `json:"start_timestamp"`
-		EndTimestamp   json.RawMessage `json:"end_timestamp"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(top.Slice))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&wire); err != nil {
-		return fmt.Errorf("in slice: %w", err)
-	}
-	return nil
 }

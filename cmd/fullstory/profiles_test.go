@@ -167,13 +167,17 @@ func TestProfilesBadFiles(t *testing.T) {
 	cases := []struct {
 		name, content, want string
 	}{
-		{"typo.json", `{"name": "x", "llm": {"pre-prompt": "hi"}}`, `unknown field "pre-prompt"`},
-		{"guide.json", `{"llm": {"output_schema": "{}"}}`, `"response_schema"`},
+		{"typo.json", `{"name": "x", "llm": {"pre-prompt": "hi"}}`, `typo.json:1:23: not a profile: unknown field "llm.pre-prompt"; did you mean "llm.pre_prompt"?`},
+		{"temp.json", "{\n  \"llm\": {\n    \"temprature\": 0.5\n  }\n}", `temp.json:3:5: not a profile: unknown field "llm.temprature"; did you mean "llm.temperature"?`},
+		{"guide.json", `{"llm": {"output_schema": "{}"}}`, `guide.json:1:10: not a profile: unknown field "llm.output_schema": the API calls it "response_schema"`},
 		{"get.json", `{"id": "p1", "name": "x"}`, "profiles get ID --body"},
-		{"two.json", `{"name": "a"} {"name": "b"}`, "more than one JSON value"},
+		{"nested.json", `{"name": "x", "configuration": {"slice": {}}}`, `"configuration": this is the shape get returns`},
+		{"two.json", `{"name": "a"} {"name": "b"}`, "two.json:1:15: not a profile: more than one JSON value"},
+		{"syntax.json", "{\n  \"name\": \"a\",\n}", "syntax.json:3:1: not a profile: invalid JSON: invalid character '}'"},
+		{"kind.json", `{"slice": {"event_limit": "lots"}}`, `kind.json:1:27: not a profile: "slice.event_limit" must be a whole number`},
 		{"hot.json", `{"llm": {"temperature": 3}}`, "temperature"},
 		{"mode.json", `{"slice": {"mode": "MIDDLE"}}`, "slice.mode"},
-		{"slice.json", `{"slice": {"mode": "LAST", "event_limt": 5}}`, `in slice: json: unknown field "event_limt"`},
+		{"slice.json", `{"slice": {"mode": "LAST", "event_limt": 5}}`, `slice.json:1:28: not a profile: unknown field "slice.event_limt"; did you mean "slice.event_limit"?`},
 		{"empty.json", "", "empty.json: the file is empty"},
 		{"blank.json", " \n", "blank.json: the file is empty"},
 	}
@@ -210,7 +214,7 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 
 	r := runCLI(t, e, "profiles", "delete", "no-such-profile", a, "--json")
 	require.Equal(t, exitNotFound, r.code, "the status of the first failure")
-	var failure struct{ Error failure }
+	var failure struct{ Error jsonError }
 	decodeOne(t, r.stderr, &failure)
 	assert.Equal(t, "not_found", failure.Error.Kind)
 	assert.Equal(t, 404, failure.Error.Status)
@@ -219,13 +223,15 @@ func TestProfilesDeleteTriesEach(t *testing.T) {
 	assert.NotContains(t, failure.Error.Message, "fullstory: ", "the library's prefix is not repeated mid-line")
 	var out struct {
 		Deleted []string
-		Failed  []struct{ ID, Error string }
+		Failed  []jsonNotDeleted
 	}
 	decodeOne(t, r.stdout, &out)
 	assert.Equal(t, []string{a}, out.Deleted)
 	require.Len(t, out.Failed, 1)
-	assert.Equal(t, "no-such-profile", out.Failed[0].ID)
-	assert.Contains(t, out.Failed[0].Error, "404")
+	assert.Equal(t, fullstory.ProfileID("no-such-profile"), out.Failed[0].ID)
+	assert.Contains(t, out.Failed[0].Error.Message, "404")
+	assert.Equal(t, "not_found", out.Failed[0].Error.Kind)
+	assert.Equal(t, 404, out.Failed[0].Error.Status)
 	assert.ElementsMatch(t, before, profileIDs(t, srv))
 
 	b := createProfile(t, e, "sales.json")

@@ -85,6 +85,21 @@ func (p *progress) say(msg string) {
 	p.draw()
 }
 
+// note writes a line of its own above the progress line, which is redrawn
+// under it.
+func (p *progress) note(line string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	if !p.finished {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+	fmt.Fprintln(p.w, line)
+	p.mu.Unlock()
+	p.draw()
+}
+
 // counting switches from the message to counts of total things, none done yet.
 func (p *progress) counting(total int, what string) {
 	if p == nil {

@@ -17,7 +17,7 @@ import (
 func runOnTerminal(t *testing.T, e env, width int, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := runOn(context.Background(), nil, args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return e[k] }, console{stderrTTY: true, width: width})
+	code := runOn(context.Background(), nil, args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return e[k] }, console{stderrTTY: true, stdoutTTY: true, width: width})
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -48,10 +48,13 @@ func TestProgressOnTerminal(t *testing.T) {
 	srv, e := fakeEnv(t)
 	id := demoSessions(t, srv)[0].ID().String()
 
-	// One summary: a spinner from the start, cleared before the summary.
+	// One summary: what it may spend, then a spinner from the start,
+	// cleared before the summary.
 	r := runOnTerminal(t, e, 80, "summarize", id)
 	requireOK(t, r)
-	assert.True(t, strings.HasPrefix(r.stderr, "\r\x1b[K⠋ Summarizing "+id+"…"), "%q", r.stderr)
+	spend, spin, _ := strings.Cut(r.stderr, "\n")
+	assert.Equal(t, "fullstory summarize: may spend 1 Activation", spend)
+	assert.True(t, strings.HasPrefix(spin, "\r\x1b[K⠋ Summarizing "+id+"…"), "%q", r.stderr)
 	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "the line is cleared: %q", r.stderr)
 	assert.NotContains(t, r.stdout, "Summarizing")
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 )
@@ -32,6 +33,30 @@ func unknownCommand(name string, rest []string) error {
 	return &usageError{msg: fmt.Sprintf("unknown command %q; did you mean %q?", typed, best)}
 }
 
+// undefinedFlag returns the name of the flag that Parse found undefined, if
+// that is what err says. The flag package has no error type for it, only
+// this message, which the Go 1 promise keeps.
+func undefinedFlag(err error) (string, bool) {
+	return strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+}
+
+// unknownFlag is the usage error for a flag that f does not define, with the
+// nearest one that it does if a typo explains it: --emial for --email.
+func unknownFlag(f *flagSet, name string) error {
+	best, bestDist := "", 0
+	f.declared(func(fl *flag.Flag) {
+		d := editDistance(name, fl.Name)
+		if d <= maxTypos(name) && d < len(fl.Name) && (best == "" || d < bestDist) {
+			best, bestDist = fl.Name, d
+		}
+	})
+	if best == "" {
+		return usagef("unknown flag %s", dashed(name))
+	}
+	// The suggestion is the help wanted; no pointer to --help after it.
+	return &usageError{msg: fmt.Sprintf("unknown flag %s; did you mean %s?", dashed(name), dashed(best))}
+}
+
 // commandWords is what may follow "fullstory": every command, and each
 // group alone.
 func commandWords() []string {
@@ -57,24 +82,30 @@ func maxTypos(s string) int {
 	return 2
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes:
-// command names are ASCII.
+// editDistance is the number of edits between a and b, in bytes (names are
+// ASCII): a letter inserted, deleted or replaced, or two neighbours swapped,
+// as in "emial" for email (the optimal string alignment distance).
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	// d[i][j] is the distance between a[:i] and b[:j].
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

@@ -77,5 +77,5 @@ func wrapLine(line string, width int) string {
 func hangs(line string, width int) bool {
 	body := strings.TrimLeft(line, " ")
 	gap := strings.Index(body, "  ")
-	return gap > 0 && gap <= 24 && len(line)-len(strings.TrimLeft(body[gap:], " ")) < width/2
+	return gap > 0 && gap <= 28 && len(line)-len(strings.TrimLeft(body[gap:], " ")) < width/2
 }

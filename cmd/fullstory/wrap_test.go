@@ -18,6 +18,8 @@ func TestWrapText(t *testing.T) {
 	assert.Equal(t, "  fullstory summarize \\\n      --email x \\\n      --latest 3", wrapText("  fullstory summarize --email x --latest 3", 23),
 		"examples stay pasteable")
 	assert.Equal(t, "  name   a description\n         that hangs", wrapText("  name   a description that hangs", 22), "columns stay aligned")
+	assert.Equal(t, "  contexts [PreviewContext]  what each profile would send, in\n                             the order of profiles",
+		wrapText("  contexts [PreviewContext]  what each profile would send, in the order of profiles", 64), "a name as wide as help json's column hangs too")
 	assert.Equal(t, "as it is, however long", wrapText("as it is, however long", 0))
 
 	long := strings.Repeat("word ", 40)

@@ -57,3 +57,20 @@ func TestAttemptsAndClonePtr(t *testing.T) {
 	*p = 5
 	assert.Equal(t, 4, v)
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"email", "email", 0}, {"emial", "email", 1}, {"temprature", "temperature", 1},
+		{"event_limt", "event_limit", 1}, {"pre-prompt", "pre_prompt", 1}, {"", "abc", 3}, {"dance", "fake", 3},
+	} {
+		if got := EditDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+		if got := EditDistance(tc.b, tc.a); got != tc.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.b, tc.a, got, tc.want)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type Session struct {
 	SessionID      string
 	UID            string
 	Email          string
+	SessionUID     string // the uid the customer's site set for the session
 	DisplayName    string
 	UserProperties map[string]any
 	Created        time.Time

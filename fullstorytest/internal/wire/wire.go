@@ -153,6 +153,20 @@ type Session struct {
 	FsURL       string `json:"fsUrl"`
 }
 
+// SessionResults is the answer of GET /v2/sessions (§4.11).
+type SessionResults struct {
+	Results []SessionResult `json:"results"`
+}
+
+// SessionResult is one entry of SessionResults: the session id as
+// "userId:sessionId", its address in the app, and when it started, in
+// RFC 3339.
+type SessionResult struct {
+	ID          string `json:"id"`
+	AppURL      string `json:"app_url"`
+	CreatedTime string `json:"created_time"`
+}
+
 // EventList is the answer of get session events (§4.9).
 type EventList struct {
 	Events []Event `json:"events"`

@@ -7,32 +7,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// summaryResult is a summary, or why there is none, as the commands print it.
+// summaryResult is a summary, or why there is none.
 type summaryResult struct {
-	Summary  string          `json:"summary,omitempty"`
-	Response json.RawMessage `json:"response,omitempty"`
-	Error    string          `json:"error,omitempty"`
-	err      error
+	s   *fullstory.Summary
+	err error
 }
 
-func newSummaryResult(s *fullstory.Summary, err error) summaryResult {
-	if err != nil {
-		return summaryResult{Error: errText(err), err: err}
+// newJSONSummary is r as --json prints it. ctx is the run's, which decides
+// the kind of an error.
+func newJSONSummary(ctx context.Context, session jsonSession, r summaryResult) jsonSummary {
+	j := jsonSummary{Session: session}
+	if r.err != nil {
+		e := classify(ctx, r.err)
+		j.Error = &e
+		return j
 	}
-	return summaryResult{Summary: s.Text, Response: s.Response}
-}
-
-// sessionSummary is a summary with the session it is about.
-type sessionSummary struct {
-	Session     fullstory.SessionID `json:"session"`
-	CreatedTime time.Time           `json:"created_time,omitzero"`
-	URL         string              `json:"url,omitempty"`
-	summaryResult
+	j.Summary, j.Response, j.Source = r.s.Text, r.s.Response, r.s.Source.String()
+	return j
 }
 
 // summarizeEach summarizes the sessions with one profile (or none), as many
@@ -42,7 +37,7 @@ func summarizeEach(ctx context.Context, c *fullstory.Client, ids []fullstory.Ses
 	results := make([]summaryResult, len(ids))
 	req := &fullstory.SummarizeRequest{Profile: profile}
 	for i, r := range c.Sessions.SummarizeEach(ctx, ids, req) {
-		results[i] = newSummaryResult(r.Summary, r.Err)
+		results[i] = summaryResult{s: r.Summary, err: r.Err}
 		p.step()
 	}
 	return results
@@ -80,21 +75,25 @@ func failures(errs []error, what string) error {
 // its structured response, if any, as indented JSON.
 func writeSummary(w io.Writer, r summaryResult, width int) {
 	if r.err != nil {
-		fmt.Fprintf(w, "(no summary: %s)\n", r.Error)
+		fmt.Fprintf(w, "(no summary: %s)\n", errText(r.err))
 		return
 	}
-	if r.Summary != "" {
-		fmt.Fprintln(w, wrapText(r.Summary, width))
+	if r.s.Text != "" {
+		fmt.Fprintln(w, wrapText(r.s.Text, width))
 	}
-	if len(r.Response) > 0 {
-		if r.Summary != "" {
+	if len(r.s.Response) > 0 {
+		if r.s.Text != "" {
 			fmt.Fprintln(w)
 		}
-		var buf bytes.Buffer
-		if json.Indent(&buf, r.Response, "", "  ") != nil {
-			buf.Reset()
-			buf.Write(r.Response)
-		}
-		fmt.Fprintln(w, buf.String())
+		fmt.Fprintln(w, indentJSON(r.s.Response))
 	}
+}
+
+// indentJSON is raw indented, or as it is if it is not JSON.
+func indentJSON(raw json.RawMessage) string {
+	var buf bytes.Buffer
+	if json.Indent(&buf, raw, "", "  ") != nil {
+		return string(raw)
+	}
+	return buf.String()
 }

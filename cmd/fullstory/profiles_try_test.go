@@ -25,7 +25,7 @@ func TestTryReport(t *testing.T) {
 	for i, s := range sessions {
 		sum, err := srv.Client().Sessions.Summarize(context.Background(), s.ID(), nil)
 		require.NoError(t, err)
-		generic[i] = summaryCell(newSummaryResult(sum, nil))
+		generic[i] = summaryCell(summaryResult{s: sum})
 	}
 	before := profileIDs(t, srv)
 
@@ -86,7 +86,7 @@ func TestTryAgainstAnotherProfileToFile(t *testing.T) {
 	r = runCLI(t, e, "profiles", "try", "--json", "--email", demoEmail, "--latest", "2",
 		"-f", filepath.Join(profilesDir, "support.json"), "--against", filepath.Join(profilesDir, "sales.json"))
 	requireOK(t, r)
-	var rep tryReport
+	var rep jsonTry
 	decodeOne(t, r.stdout, &rep)
 	require.Len(t, rep.Profiles, 2)
 	assert.Equal(t, "Support assistant", rep.Profiles[0].Name)
@@ -139,11 +139,13 @@ func TestTryCleansUpWhenInterrupted(t *testing.T) {
 	}()
 	<-summarizing
 	require.Len(t, profileIDs(t, srv), len(before)+2, "both temporary profiles exist while summarizing")
+	<-summarizing // the two sessions, with the first profile
 	cancel()
 	r := <-done
 	requireInterrupted(t, r)
 	assert.Empty(t, r.stdout)
 	assert.ElementsMatch(t, before, profileIDs(t, srv), "the temporary profiles must be deleted after Ctrl-C")
+	assert.True(t, strings.HasSuffix(r.stderr, "fullstory profiles try: interrupted; 2 summary requests were sent and may be billed; deleted the 2 temporary profiles\n"), r.stderr)
 }
 
 // TestTryCleansUpACreateCutShort interrupts the run while the API creates a
@@ -192,7 +194,7 @@ func TestTryOutKeepsFilesOnFailure(t *testing.T) {
 
 	for _, out := range []string{file, link} {
 		r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", "nobody@example.com", "--out", out)
-		requireFailure(t, r, exitFailure, "found no sessions")
+		requireFailure(t, r, exitNothingFound, "found no sessions")
 	}
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -316,11 +318,11 @@ func TestTryPreview(t *testing.T) {
 
 	r := runCLI(t, e, "profiles", "try", "-f", filepath.Join(profilesDir, "support.json"), "--email", demoEmail, "--latest", "2", "--preview", "--json")
 	requireOK(t, r)
-	var got previewReport
+	var got jsonPreview
 	decodeOne(t, r.stdout, &got)
 	require.Len(t, got.Sessions, 2)
 	for i, s := range sessions {
-		assert.Equal(t, s.ID(), got.Sessions[i].Session)
+		assert.Equal(t, s.ID(), got.Sessions[i].Session.ID)
 		require.Len(t, got.Sessions[i].Contexts, 2, "one per profile")
 		want, err := srv.Client().Sessions.Context(context.Background(), s.ID(), contextConfig(&support.ProfileConfig))
 		require.NoError(t, err)

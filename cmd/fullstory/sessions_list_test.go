@@ -1,13 +1,18 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	fullstory "github.com/summarykit/fullstory-go"
 	"github.com/summarykit/fullstory-go/fullstorytest"
 )
 
@@ -27,11 +32,11 @@ func TestSessionsList(t *testing.T) {
 
 	r = runCLI(t, e, "sessions", "list", "--email", demoEmail, "--limit", "2", "--json")
 	requireOK(t, r)
-	var out struct{ Sessions []sessionRow }
+	var out struct{ Sessions []jsonSession }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Sessions, 2)
 	for i, s := range want[:2] {
-		assert.Equal(t, sessionRow{ID: s.ID(), UserID: s.UserID, SessionID: s.SessionID, Created: s.CreatedTime.UTC().Format(time.RFC3339), URL: s.URL}, out.Sessions[i])
+		assert.Equal(t, jsonSession{ID: s.ID(), UserID: s.UserID, SessionID: s.SessionID, Created: s.CreatedTime.UTC().Format(time.RFC3339), URL: s.URL}, out.Sessions[i])
 	}
 	// The JSON's names, as scripts use them; the id is what summarize takes.
 	var raw struct{ Sessions []map[string]any }
@@ -91,11 +96,11 @@ func TestSessionsListErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"sessions", "list"}, "needs --email or --uid"},
+		{[]string{"sessions", "list"}, "needs --email, --uid or --session-uid"},
 		{[]string{"sessions", "list", "--email", demoEmail, "--uid", "42"}, "not both"},
 		{[]string{"sessions", "list", "--email", demoEmail, "extra"}, `takes no arguments, got "extra"`},
 		{[]string{"sessions", "list", "--email", demoEmail, "--limit", "-1"}, "--limit"},
-		{[]string{"sessions", "list", "--emial", demoEmail}, "flag provided but not defined: -emial"},
+		{[]string{"sessions", "list", "--emial", demoEmail}, "unknown flag --emial; did you mean --email?"},
 		{[]string{"sessions", "dance"}, `unknown command "sessions dance"`},
 		{[]string{"sessions"}, "sessions needs a subcommand"},
 	}
@@ -109,11 +114,67 @@ func TestSessionsListErrors(t *testing.T) {
 
 	// Usage is checked before the key: no key needed to learn the flags are wrong.
 	r := runCLI(t, env{}, "sessions", "list")
-	requireFailure(t, r, exitUsage, "--email or --uid")
+	requireFailure(t, r, exitUsage, "needs --email, --uid or --session-uid")
 
 	bad := env{"FULLSTORY_BASE_URL": e["FULLSTORY_BASE_URL"], "FULLSTORY_API_KEY": "wrong-key"}
 	r = runCLI(t, bad, "sessions", "list", "--email", demoEmail)
 	line := requireFailure(t, r, exitAuth, "401")
 	assert.NotContains(t, line, "wrong-key")
 	assert.NotContains(t, line, demoEmail, "the email must not be printed in errors")
+}
+
+// TestSessionsListBySessionUID: --session-uid finds a session by the uid the
+// customer's site set for it, through GET /v2/sessions, and prints it as
+// any session. The API here speaks the reference's shape (§4.11).
+func TestSessionsListBySessionUID(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.RequestURI())
+		mu.Unlock()
+		if r.URL.Path != "/v2/sessions" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"results": [{"id": "6973903723107198876:5156932900183134039", "app_url": "https://app.fullstory.com/ui/ORG/session/6973903723107198876:5156932900183134039", "created_time": "2025-06-26T23:01:54Z"}]}`)
+	}))
+	defer api.Close()
+	e := env{"FULLSTORY_BASE_URL": api.URL, "FULLSTORY_API_KEY": "k"}
+
+	r := runCLI(t, e, "sessions", "list", "--session-uid", " order 1234 ", "--limit", "5", "--json")
+	requireOK(t, r)
+	mu.Lock()
+	assert.Equal(t, []string{"GET /v2/sessions?limit=5&session_uid=order+1234"}, got)
+	mu.Unlock()
+	var out jsonSessions
+	decodeOne(t, r.stdout, &out)
+	require.Len(t, out.Sessions, 1)
+	assert.Equal(t, jsonSession{
+		ID: fullstory.NewSessionID("6973903723107198876", "5156932900183134039"), UserID: "6973903723107198876", SessionID: "5156932900183134039",
+		Created: "2025-06-26T23:01:54Z", URL: "https://app.fullstory.com/ui/ORG/session/6973903723107198876:5156932900183134039",
+	}, out.Sessions[0])
+
+	r = runCLI(t, e, "sessions", "list", "--session-uid", "order-1234")
+	requireOK(t, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "SESSION"), r.stdout)
+	assert.Contains(t, r.stdout, "6973903723107198876:5156932900183134039  2025-06-26 23:01:54 UTC")
+}
+
+func TestSessionsListSessionUIDErrors(t *testing.T) {
+	srv, e := fakeEnv(t)
+	srv.ResetRequests()
+	for _, args := range [][]string{
+		{"--session-uid", "order-1234", "--email", demoEmail},
+		{"--uid", "42", "--session-uid", "order-1234"},
+		{"--session-uid", "order-1234", "--email", demoEmail, "--uid", "42"},
+	} {
+		r := runCLI(t, e, append([]string{"sessions", "list"}, args...)...)
+		requireFailure(t, r, exitUsage, "give --email, --uid or --session-uid: --session-uid finds one session by its own uid, not a user's")
+	}
+	requireFailure(t, runCLI(t, e, "sessions", "list", "--session-uid", "  "), exitUsage, "needs --email, --uid or --session-uid")
+	assert.Empty(t, srv.Requests(), "nothing may be sent")
 }

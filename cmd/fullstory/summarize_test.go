@@ -33,18 +33,18 @@ func TestSummarizeOneSession(t *testing.T) {
 
 		r = runCLI(t, e, "summarize", form, "--json")
 		requireOK(t, r)
-		var out sessionSummary
+		var out jsonSummary
 		decodeOne(t, r.stdout, &out)
-		assert.Equal(t, id, out.Session)
+		assert.Equal(t, sessionRef(id), out.Session)
 		assert.Equal(t, want.Text, out.Summary)
-		assert.Empty(t, out.Error)
+		assert.Nil(t, out.Error)
 	}
 
 	// With a profile, the profile's id reaches the API.
 	id2 := createProfile(t, e, "support.json")
 	r := runCLI(t, e, "--json", "summarize", "--profile", id2, id.String())
 	requireOK(t, r)
-	var out sessionSummary
+	var out jsonSummary
 	decodeOne(t, r.stdout, &out)
 	assert.NotEmpty(t, out.Summary)
 	last := srv.Requests()[len(srv.Requests())-1]
@@ -90,14 +90,14 @@ func TestSummarizeLatest(t *testing.T) {
 	r := runCLI(t, e, "summarize", "--email", demoEmail, "--latest", "3", "--profile", profile, "--json")
 	requireOK(t, r)
 	assert.Empty(t, r.stderr, "no progress when stderr is not a terminal")
-	var out struct{ Summaries []sessionSummary }
+	var out struct{ Summaries []jsonSummary }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Summaries, 3)
 	for i, s := range sessions {
 		got := out.Summaries[i]
-		assert.Equal(t, s.ID(), got.Session, "summaries come in session order")
-		assert.True(t, s.CreatedTime.Equal(got.CreatedTime))
-		assert.Equal(t, s.URL, got.URL)
+		assert.Equal(t, s.ID(), got.Session.ID, "summaries come in session order")
+		assert.Equal(t, s.CreatedTime.UTC().Format(time.RFC3339), got.Session.Created)
+		assert.Equal(t, s.URL, got.Session.URL)
 		want, err := srv.Client().Sessions.Summarize(context.Background(), s.ID(), &fullstory.SummarizeRequest{Profile: fullstory.ProfileID(profile)})
 		require.NoError(t, err)
 		assert.Equal(t, want.Text, got.Summary)
@@ -135,11 +135,13 @@ func TestSummarizeLatestPartialFailure(t *testing.T) {
 	assert.Equal(t, 404, f.Status)
 	assert.Contains(t, f.Message, "1 of 3 summaries failed")
 	assert.NotContains(t, f.Message, "fullstory: ", "the library's prefix is not repeated mid-line")
-	var out struct{ Summaries []sessionSummary }
+	var out struct{ Summaries []jsonSummary }
 	decodeOne(t, r.stdout, &out)
 	require.Len(t, out.Summaries, 3)
 	assert.NotEmpty(t, out.Summaries[0].Summary)
-	assert.Contains(t, out.Summaries[1].Error, "session not found")
+	require.NotNil(t, out.Summaries[1].Error)
+	assert.Contains(t, out.Summaries[1].Error.Message, "session not found")
+	assert.Equal(t, "not_found", out.Summaries[1].Error.Kind)
 	assert.Empty(t, out.Summaries[1].Summary)
 	assert.NotEmpty(t, out.Summaries[2].Summary)
 }
@@ -180,7 +182,7 @@ func TestSummarizeLatestConcurrency(t *testing.T) {
 
 	r := runCLI(t, e, "--json", "summarize", "--email", demoEmail, "--latest", strconv.Itoa(n), "--concurrency", strconv.Itoa(limit))
 	requireOK(t, r)
-	var out struct{ Summaries []sessionSummary }
+	var out struct{ Summaries []jsonSummary }
 	decodeOne(t, r.stdout, &out)
 	assert.Len(t, out.Summaries, n)
 	select {

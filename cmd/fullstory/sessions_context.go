@@ -8,27 +8,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	fullstory "github.com/summarykit/fullstory-go"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
-
-var cmdSessionsEvents = &command{
-	name:    "sessions events",
-	args:    "SESSION",
-	summary: "Print a session's raw events, for free",
-	help: `SESSION is "userId:sessionId" as "sessions list" prints it, its URL-encoded
-form, or the session's URL in the Fullstory app. Prints one line per event:
-its time (UTC), type and what it was about. Reading events spends no
-Activation. With --json, prints {"events": [...]} as the API returns them.
-
-Examples:
-  fullstory sessions events 6973903723107198876:5156932900183134039
-  fullstory sessions events 6973903723107198876:5156932900183134039 --json | jq '.events | length'
-`,
-	run: (*app).sessionsEvents,
-}
 
 var cmdSessionsContext = &command{
 	name:    "sessions context",
@@ -39,67 +22,44 @@ context (user, organization, location, device), then its pages with their
 events. A profile's slice, context, events and cache settings choose them:
 from -f FILE or from --profile ID, without the profile's llm part, since no
 model is involved; without either, the API's defaults. Spends no
-Activation, so it is the cheap way to tune a profile's settings. With
---json, prints the context as the API returns it.
+Activation, so it is the cheap way to tune a profile's settings.
 
 Examples:
   fullstory sessions context 6973903723107198876:5156932900183134039
   fullstory sessions context 6973903723107198876:5156932900183134039 -f examples/profiles/support.json
   fullstory sessions context 6973903723107198876:5156932900183134039 --profile PROFILE_ID --json
 `,
-	run: (*app).sessionsContext,
+	json:    sessionsContextJSON,
+	options: func() options { return &sessionsContextOptions{} },
 }
 
-func (a *app) sessionsEvents(ctx context.Context, cmd *command, args []string) error {
-	pos, err := a.parse(cmd, a.flags(cmd), args)
-	if err != nil {
-		return err
-	}
-	id, err := oneSession(pos)
-	if err != nil {
-		return err
-	}
-	c, err := a.client()
-	if err != nil {
-		return err
-	}
-	events, err := c.Sessions.Events(ctx, id)
-	if err != nil {
-		return err
-	}
-	if a.g.json {
-		return a.printJSON(map[string][]fullstory.Event{"events": events})
-	}
-	if len(events) == 0 {
-		fmt.Fprintln(a.stdout, "No events.")
-		return nil
-	}
-	var b strings.Builder
-	for _, e := range events {
-		fmt.Fprintf(&b, "%s  %-14s  %s\n", clock(e.Time), e.Type, eventDetail(e))
-	}
-	_, err = io.WriteString(a.stdout, wrapText(b.String(), a.proseWidth()))
-	return err
+type sessionsContextOptions struct {
+	file    string
+	profile string
+	session fullstory.SessionID
 }
 
-func (a *app) sessionsContext(ctx context.Context, cmd *command, args []string) error {
-	fs := a.flags(cmd)
-	file := fs.String("f", "", "take the settings from the profile `FILE` (JSON); - reads stdin")
-	profile := fs.String("profile", "", "take the settings from the profile `ID`")
-	pos, err := a.parse(cmd, fs, args)
+func (o *sessionsContextOptions) declare(f *flagSet) {
+	f.stringVar(&o.file, "f", "take the settings from the profile `FILE` (JSON); - reads stdin")
+	f.stringVar(&o.profile, "profile", "take the settings from the profile `ID`")
+}
+
+func (o *sessionsContextOptions) validate(args []string, _ *flagSet) error {
+	id, err := sessionArg(args)
 	if err != nil {
 		return err
 	}
-	id, err := oneSession(pos)
-	if err != nil {
-		return err
-	}
-	if *file != "" && *profile != "" {
+	o.session = id
+	if o.file != "" && o.profile != "" {
 		return usagef("give -f or --profile, not both")
 	}
+	return nil
+}
+
+func (o *sessionsContextOptions) run(ctx context.Context, a *app) error {
 	var cfg *fullstory.ProfileConfig
-	if *file != "" {
-		req, err := a.readProfile(*file)
+	if o.file != "" {
+		req, err := a.readProfile(o.file)
 		if err != nil {
 			return err
 		}
@@ -109,14 +69,14 @@ func (a *app) sessionsContext(ctx context.Context, cmd *command, args []string) 
 	if err != nil {
 		return err
 	}
-	if *profile != "" {
-		p, err := c.Profiles.Get(ctx, fullstory.ProfileID(*profile))
+	if o.profile != "" {
+		p, err := c.Profiles.Get(ctx, fullstory.ProfileID(o.profile))
 		if err != nil {
-			return wrapf(err, "profile %s: ", *profile)
+			return wrapf(err, "profile %s: ", o.profile)
 		}
 		cfg = contextConfig(&p.ProfileConfig)
 	}
-	sc, err := c.Sessions.Context(ctx, id, cfg)
+	sc, err := c.Sessions.Context(ctx, o.session, cfg)
 	if err != nil {
 		return err
 	}
@@ -129,14 +89,6 @@ func (a *app) sessionsContext(ctx context.Context, cmd *command, args []string) 
 	return err
 }
 
-// oneSession parses the one SESSION argument of a command.
-func oneSession(pos []string) (fullstory.SessionID, error) {
-	if len(pos) != 1 {
-		return fullstory.SessionID{}, usagef("needs one SESSION, as sessions list prints it")
-	}
-	return fullstory.ParseSessionID(pos[0])
-}
-
 // contextConfig is a profile's settings for the context endpoint: a copy
 // without the llm part, which the endpoint refuses since no model is
 // involved.
@@ -144,23 +96,6 @@ func contextConfig(cfg *fullstory.ProfileConfig) *fullstory.ProfileConfig {
 	out := *cfg
 	out.LLM = nil
 	return &out
-}
-
-// clock is an event's time of day in UTC, to the second.
-func clock(t time.Time) string {
-	if t.IsZero() {
-		return "--:--:--"
-	}
-	return t.UTC().Format("15:04:05")
-}
-
-// eventDetail says what a raw event was about, on one line: the page of a
-// navigation, else its properties as name=value.
-func eventDetail(e fullstory.Event) string {
-	if e.Type == fullstory.EventNavigate && e.Source != nil && e.Source.URL != nil {
-		return cmp.Or(e.Source.URL.FullURL, e.Source.URL.Path)
-	}
-	return shared.OneLine(formatProps(e.Properties), 300)
 }
 
 // formatProps writes properties as sorted name=value pairs; nested objects

@@ -264,18 +264,6 @@ func fzSecretBody(pad uint32, which uint8, body []byte) (spelling string, out []
 	return spelling, []byte(text)
 }
 
-// fzFoldContains reports whether s holds sub in any letter case, comparing
-// rune by rune with strings.EqualFold.
-func fzFoldContains(s, sub string) bool {
-	rs, n := []rune(s), utf8.RuneCountInString(sub)
-	for i := 0; i+n <= len(rs); i++ {
-		if strings.EqualFold(string(rs[i:i+n]), sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // FuzzErrorBody sends fuzzed error responses and unusable 200s through the
 // real request path of a Sessions.List by email: a 4xx or 5xx gives an
 // *APIError whose Error() is one printable line of bounded length, a 200
@@ -360,14 +348,14 @@ func FuzzErrorBody(f *testing.F) {
 			t.Fatalf("body of %d bytes: Error() is %d bytes long", len(sent), len(msg))
 		}
 		part := string([]rune(spelling)[:4])
-		partElsewhere := fzFoldContains(string(body)+retryAfter, part) // then the check below would not tell
+		partElsewhere := foldContains(string(body)+retryAfter, part) // then the check below would not tell
 		for _, text := range append(texts, msg) {
 			for _, secret := range []string{secretKey, fzEmail, url.QueryEscape(fzEmail)} {
-				if fzFoldContains(text, secret) {
+				if foldContains(text, secret) {
 					t.Fatalf("the error holds %q in some letter case: %q", secret, text)
 				}
 			}
-			if !partElsewhere && fzFoldContains(text, part) {
+			if !partElsewhere && foldContains(text, part) {
 				t.Fatalf("%d bytes before %q: the error holds its start %q: %q", len(sent), spelling, part, text)
 			}
 		}

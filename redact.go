@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/summarykit/fullstory-go/internal/engine"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
@@ -27,10 +29,11 @@ import (
 type redactor struct {
 	apiKey  string
 	private []string // values to keep out of errors and logs: emails, uids
-	// proxy returns the credentials of the proxy the call goes through, if
-	// any; nil: none. It is asked once, the first time a secret is looked
-	// for.
-	proxy func() []string
+	// hc and url say where the call goes, for the credentials of the proxy
+	// on the way (engine.ProxyCredentials), found the first time a secret
+	// is looked for. hc nil: no proxy.
+	hc  *http.Client
+	url string
 
 	once  sync.Once
 	forms []string // every spelling of every secret, longest first
@@ -63,8 +66,8 @@ func (red *redactor) secretForms() []string {
 		}
 		add(red.apiKey, 1) // the key whatever its length
 		secrets := red.private
-		if red.proxy != nil {
-			secrets = append(slices.Clip(secrets), red.proxy()...)
+		if red.hc != nil {
+			secrets = append(slices.Clip(secrets), engine.ProxyCredentials(red.hc, red.url)...)
 		}
 		for _, s := range secrets {
 			add(s, minRedactLen)

@@ -83,8 +83,7 @@ func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, e
 	if s.httpClient != c.settings.httpClient {
 		hc = engine.WrapHTTPClient(s.httpClient, c.transport)
 	}
-	red := &redactor{apiKey: c.apiKey, private: r.private, proxy: func() []string { return engine.ProxyCredentials(hc, url) }}
-	cl := &call{c: c, r: r, s: s, red: red}
+	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private, hc: hc, url: url}}
 	var body []byte
 	if r.body != nil {
 		var err error

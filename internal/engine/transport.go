@@ -173,7 +173,7 @@ func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.URL.Scheme == "http" {
 		// The caller's transport may proxy what NewTransport's never does.
 		if tr, ok := t.base.(*http.Transport); ok && tr.Proxy != nil {
-			if p, err := tr.Proxy(&r); err == nil && p != nil {
+			if p, err := tr.Proxy(req); err == nil && p != nil {
 				return nil, ErrPlainHTTPProxy
 			}
 		}

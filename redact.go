@@ -29,9 +29,10 @@ import (
 type redactor struct {
 	apiKey  string
 	private []string // values to keep out of errors and logs: emails, uids
-	// hc and url say where the call goes, for the credentials of the proxy
-	// on the way (engine.ProxyCredentials), found the first time a secret
-	// is looked for. hc nil: no proxy.
+	// hc and url (the base URL: the proxy depends on the scheme and host)
+	// say where the call goes, for the credentials of the proxy on the way
+	// (engine.ProxyCredentials), found the first time a secret is looked
+	// for. hc nil: no proxy.
 	hc  *http.Client
 	url string
 

@@ -83,7 +83,7 @@ func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, e
 	if s.httpClient != c.settings.httpClient {
 		hc = engine.WrapHTTPClient(s.httpClient, c.transport)
 	}
-	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private, hc: hc, url: url}}
+	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private, hc: hc, url: base}}
 	var body []byte
 	if r.body != nil {
 		var err error

@@ -274,9 +274,25 @@ func withoutQuery(err error) error {
 // lengths of the two in bytes.
 func replaceFold(s, secret string) string {
 	first, _ := utf8.DecodeRuneInString(secret)
+	// The ASCII letters that first folds to, so that ASCII text is scanned
+	// a byte at a time.
+	ascii := [2]rune{-1, -1}
+	for r, n := first, 0; n < 2; {
+		if r < utf8.RuneSelf {
+			ascii[n] = r
+			n++
+		}
+		if r = unicode.SimpleFold(r); r == first {
+			break
+		}
+	}
 	var b strings.Builder
 	last := 0 // s[last:] is not written yet
 	for i := 0; i < len(s); {
+		if c := rune(s[i]); c < utf8.RuneSelf && c != ascii[0] && c != ascii[1] {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if foldEqual(r, first) {
 			if end, ok := foldMatch(s, i, secret); ok {

@@ -50,7 +50,7 @@ func BenchmarkSummarizeEachRateLimited(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ids := seedSessions(fake, b.N)
+			ids := fake.SeedSessions("bench@example.com", b.N)
 			b.ResetTimer()
 			start := time.Now()
 			for _, res := range c.Sessions.SummarizeEach(context.Background(), ids, nil, fullstory.WithConcurrency(16)) {

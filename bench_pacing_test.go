@@ -110,7 +110,7 @@ func (ps *pacingServer) share429() float64 {
 // every summary of a batch is a request of its own (a batch summarizes a
 // session it names twice only once).
 func (ps *pacingServer) sessions(n int) []fullstory.SessionID {
-	return seedSessions(ps.fake, n)
+	return ps.fake.SeedSessions("bench@example.com", n)
 }
 
 // summarizeAll summarizes ids at concurrency 16 and returns how long it

@@ -179,6 +179,33 @@ func newBenchCalls(b *testing.B) map[string]benchCalls {
 	}
 }
 
+// benchCall runs call as the sub-benchmark name, one caller at a time, and
+// as name/parallel64, 64 callers at once.
+func benchCall(b *testing.B, name string, call func(context.Context) error) {
+	b.Run(name, func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := call(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run(name+"/parallel64", func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := call(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
+
 func BenchmarkCalls(b *testing.B) {
 	calls := newBenchCalls(b)
 	for _, name := range []string{"Summarize", "SessionsList", "ProfilesCreate"} {
@@ -187,28 +214,7 @@ func BenchmarkCalls(b *testing.B) {
 			if impl == "baseline" {
 				call = calls[name].baseline
 			}
-			b.Run(name+"/"+impl, func(b *testing.B) {
-				ctx := context.Background()
-				b.ReportAllocs()
-				for b.Loop() {
-					if err := call(ctx); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			b.Run(name+"/"+impl+"/parallel64", func(b *testing.B) {
-				ctx := context.Background()
-				b.ReportAllocs()
-				b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						if err := call(ctx); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-			})
+			benchCall(b, name+"/"+impl, call)
 		}
 	}
 }
@@ -250,27 +256,6 @@ func BenchmarkActivationGuard(b *testing.B) {
 			_, err := tc.c.Sessions.Summarize(ctx, benchSession(), req, tc.opts...)
 			return err
 		}
-		b.Run(tc.name, func(b *testing.B) {
-			ctx := context.Background()
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := call(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(tc.name+"/parallel64", func(b *testing.B) {
-			ctx := context.Background()
-			b.ReportAllocs()
-			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := call(ctx); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		})
+		benchCall(b, tc.name, call)
 	}
 }

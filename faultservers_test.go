@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -228,26 +227,11 @@ func newHandshakeResetServer(t *testing.T) *wireServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ws := &wireServer{URL: "https://" + ln.Addr().String()}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			ws.conns.Add(1)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				_, _ = c.Read(make([]byte, 512)) // the start of the ClientHello
-				faultReset(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	serveConns(t, ln, ws, func(c net.Conn) {
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _ = c.Read(make([]byte, 512)) // the start of the ClientHello
+		faultReset(c)
+	})
 	return ws
 }
 
@@ -264,34 +248,7 @@ func newRefusingH2Server(t *testing.T) (ws *wireServer, client *http.Client) {
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certs.TLS.Certificates, NextProtos: []string{"h2"}})
 	require.NoError(t, err)
 	ws = &wireServer{URL: "https://" + ln.Addr().String()}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			ws.conns.Add(1)
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() { defer wg.Done(); serveRefusingH2(ws, c) }()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	serveConns(t, ln, ws, func(c net.Conn) { serveRefusingH2(ws, c) })
 	return ws, certs.Client()
 }
 

@@ -56,10 +56,14 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 		out, shared = f.await(ctx, w)
 	}
 	err = cl.conclude(ctx, out)
-	src := SummaryFromAPI
+	src, ended := SummaryFromAPI, out
+	if shared && !leader {
+		// The Hooks hear of a call that sent nothing itself.
+		src = SummaryFromShared
+		ended = &engine.Outcome{Result: out.Result, End: out.End}
+	}
 	if err == nil {
-		if shared && !leader {
-			src = SummaryFromShared
+		if src == SummaryFromShared {
 			c.activations.shared.Add(1)
 			cl.activation(ctx, ActivationShared)
 		}
@@ -70,7 +74,7 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 			_ = s.cache.Set(context.WithoutCancel(ctx), key, out.Body, s.cacheTTL)
 		}
 	}
-	cl.end(ctx, out, src, err)
+	cl.end(ctx, ended, src, err)
 	if err != nil {
 		return nil, err
 	}

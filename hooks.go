@@ -53,9 +53,9 @@ type CallInfo struct {
 	BaseURL   string // e.g. "https://api.fullstory.com"
 
 	// Set before CallEnd:
-	Attempts int           // attempts sent; 0 when none was (a cache hit, a refusal)
+	Attempts int           // attempts this call sent; 0 when none was (a cache hit, a refusal, a shared call)
 	Status   int           // the last response's status; 0 when none
-	Source   SummarySource // for a summary: how it got its answer
+	Source   SummarySource // for a summary: how it got its answer (SummaryFromShared also when the shared request failed)
 }
 
 // AttemptInfo describes one attempt of a call, for Hooks.

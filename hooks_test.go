@@ -152,3 +152,78 @@ func TestHooksSeeRateChanges(t *testing.T) {
 	assert.Positive(t, changes[0][1])
 	assert.Positive(t, c.RateStats().Rate)
 }
+
+// Every WithHooks' RateChange hears the learned rate, in order.
+func TestEveryHooksRateChangeIsTold(t *testing.T) {
+	ws := newTestServer(t, wireReplies(
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+		wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}},
+		wireJSON(http.StatusOK, `{"sessions":[]}`),
+	))
+	type change struct {
+		hook     string
+		old, new float64
+	}
+	var (
+		mu      sync.Mutex
+		changes []change
+	)
+	hook := func(name string) fullstory.Option {
+		return fullstory.WithHooks(fullstory.Hooks{RateChange: func(old, new float64) {
+			mu.Lock()
+			changes = append(changes, change{name, old, new})
+			mu.Unlock()
+		}})
+	}
+	c := wireClient(t, ws, hook("first"), hook("second"))
+	for range 2 {
+		_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+		require.NoError(t, err)
+	}
+	rate := c.RateStats().Rate
+	require.Positive(t, rate)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []change{{"first", 0, rate}, {"second", 0, rate}}, changes)
+}
+
+// An attempt has a RetryReason only when a retry follows it: not when no
+// retries are left.
+func TestHooksRetryReasonOnlyWhenARetryFollows(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireReply{Status: http.StatusTooManyRequests, Body: `{"code":"too_many_requests","message":"slow down"}`, Header: map[string]string{"Retry-After": "0"}}))
+	var log hookLog
+	c := wireClient(t, ws, fullstory.WithHooks(log.hooks()), fullstory.WithMaxRetries(1))
+	_, err := c.Profiles.Get(t.Context(), "p1")
+	require.ErrorIs(t, err, fullstory.ErrRateLimited)
+	var ends []string
+	for _, l := range log.all() {
+		if strings.Contains(l, " end status=") {
+			ends = append(ends, l)
+		}
+	}
+	assert.Equal(t, []string{`attempt 1 end status=429 retry="rate limited (429)"`, `attempt 2 end status=429 retry=""`}, ends)
+}
+
+// A call that shared another's request sent nothing itself: its CallEnd
+// says 0 attempts and SummaryFromShared, whatever the shared request got.
+func TestHooksOfASharedCall(t *testing.T) {
+	hs := newHeldServer(t, wireStatusError(http.StatusNotFound))
+	var log hookLog
+	c := wireClient(t, hs.wireServer, fullstory.WithHooks(log.hooks()))
+	ctx := boundedContext(t, 10*time.Second)
+	a, b := goSummarize(ctx, c), goSummarize(ctx, c)
+	awaitWaiters(t, c, 2)
+	hs.open()
+	require.Error(t, (<-a).err)
+	require.Error(t, (<-b).err)
+	var ends []string
+	for _, l := range log.all() {
+		if strings.HasPrefix(l, "call end") {
+			ends = append(ends, l)
+		}
+	}
+	assert.ElementsMatch(t, []string{
+		"call end Sessions.Summarize attempts=1 status=404 source=api err=true ctx=span",
+		"call end Sessions.Summarize attempts=0 status=404 source=shared err=true ctx=span",
+	}, ends)
+}

@@ -168,6 +168,14 @@ func newRawServer(t *testing.T, fault func(ws *wireServer, c net.Conn, br *bufio
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ws := &wireServer{URL: "http://" + ln.Addr().String()}
+	serveConns(t, ln, ws, func(c net.Conn) { serveRaw(ws, c, fault) })
+	return ws
+}
+
+// serveConns hands each connection ln accepts to serve on a goroutine of
+// its own, counting them in ws.conns, until the test ends: then it closes
+// the listener and every connection, and waits for serve to return.
+func serveConns(t *testing.T, ln net.Listener, ws *wireServer, serve func(net.Conn)) {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -186,7 +194,7 @@ func newRawServer(t *testing.T, fault func(ws *wireServer, c net.Conn, br *bufio
 			conns = append(conns, c)
 			mu.Unlock()
 			wg.Add(1)
-			go serveRaw(ws, c, fault, wg.Done)
+			go func() { defer wg.Done(); serve(c) }()
 		}
 	}()
 	t.Cleanup(func() {
@@ -198,13 +206,11 @@ func newRawServer(t *testing.T, fault func(ws *wireServer, c net.Conn, br *bufio
 		mu.Unlock()
 		wg.Wait()
 	})
-	return ws
 }
 
 // serveRaw serves one raw connection: the warm-up request if one is
 // awaited, then the fault.
-func serveRaw(ws *wireServer, c net.Conn, fault func(*wireServer, net.Conn, *bufio.Reader), done func()) {
-	defer done()
+func serveRaw(ws *wireServer, c net.Conn, fault func(*wireServer, net.Conn, *bufio.Reader)) {
 	br := bufio.NewReader(c)
 	if ws.awaitWarmUp.CompareAndSwap(true, false) {
 		r, err := http.ReadRequest(br)

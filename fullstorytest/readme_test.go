@@ -221,3 +221,16 @@ func matchJSON(path string, want, got any) []string {
 	}
 	return nil
 }
+
+// The README shows testdata/readme_wire.md, which TestREADMEWireExamples runs.
+func TestREADMEHasWireExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	want, err := os.ReadFile(readmeWire)
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(readme), "<!-- fake-wire:begin (fullstorytest/testdata/readme_wire.md; TestREADMEHasWireExamples checks it) -->\n")
+	require.True(t, ok, "README.md has no fake-wire:begin marker")
+	block, _, ok := strings.Cut(rest, "<!-- fake-wire:end -->")
+	require.True(t, ok, "README.md has no fake-wire:end marker")
+	assert.Equal(t, string(want), block, "README.md's fake-server examples are out of date; paste testdata/readme_wire.md")
+}

@@ -1,23 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/summarykit/fullstory-go/fullstorytest"
+	"github.com/summarykit/fullstory-go/internal/fields"
 	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 var cmdFake = &command{
 	name:     "fake",
-	args:     "[--addr HOST:PORT] [--verbose] [--fault OP:STATUS[:COUNT]]...",
+	args:     "[--addr HOST:PORT] [--sessions FILE] [--verbose] [--fault OP:STATUS[:COUNT]]...",
 	noClient: true,
 	// Ctrl-C is how it stops.
 	untilInterrupted: true,
@@ -39,12 +42,19 @@ To try a client's handling of trouble: --latency holds every request,
 --throttle answers 429 with a Retry-After past a rate, and --fault fails
 the next COUNT requests of an operation with STATUS. The operations are
 create-profile, get-profile, update-profile, delete-profile, list-profiles,
-list-sessions, summarize, events and context.
+list-sessions, summarize, events, context and list-sessions-v2.
+
+--sessions FILE adds the sessions in FILE (JSON, {"sessions": [...]}, as
+POST /_fake/sessions takes them; see the README) to the demo data. Tests in
+any language drive the fake through its control endpoints under /_fake/:
+inject a fault, reset it, add sessions, read the requests it received and
+count the Activations it spent (see the README).
 
 Examples:
   fullstory fake --addr 127.0.0.1:8080
   fullstory fake --verbose --latency 200ms --throttle 10/s --burst 2
   fullstory fake --fault summarize:503:2 --fault list-sessions:429
+  fullstory fake --sessions testdata/sessions.json
   fullstory fake --addr 0.0.0.0:8080 --allow-remote
   # in another shell, after pasting the two export lines:
   fullstory profiles create -f examples/profiles/support.json
@@ -55,20 +65,37 @@ Examples:
 }
 
 type fakeOptions struct {
-	addr    string
-	remote  bool
-	trouble fakeFlags
+	addr     string
+	remote   bool
+	trouble  fakeFlags
+	file     string                          // --sessions
+	sessions []fullstorytest.RecordedSession // read from file by validate
 }
 
 func (o *fakeOptions) declare(f *flagSet) {
 	f.stringVar(&o.addr, "addr", "listen on `HOST:PORT`")
 	f.boolVar(&o.remote, "allow-remote", "allow an --addr that is not a loopback one, such as 0.0.0.0:8080")
+	f.stringVar(&o.file, "sessions", `add the sessions in `+"`FILE`"+` (JSON: {"sessions": [...]}) to the demo data`)
 	o.trouble.declare(f)
 }
 
 func (o *fakeOptions) validate(args []string, _ *flagSet) error {
 	if err := noArgs(args); err != nil {
 		return err
+	}
+	if o.file != "" {
+		data, err := os.ReadFile(o.file)
+		if err != nil {
+			return inputf("reading the sessions: %v", err)
+		}
+		if o.sessions, err = fullstorytest.ReadSessions(bytes.NewReader(data)); err != nil {
+			// As -f's errors: "FILE:LINE:COLUMN: why".
+			var fe *fields.Error
+			if errors.As(err, &fe) && fe.Line > 0 {
+				return inputf("%s:%d:%d: %s", o.file, fe.Line, fe.Column, fe.Reason)
+			}
+			return inputf("%s: %v", o.file, err)
+		}
 	}
 	return checkAddr(o.addr, o.remote)
 }
@@ -79,9 +106,9 @@ func (o *fakeOptions) run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	// Served by srv below, not by a listener of its own; it runs until
-	// Ctrl-C, so it keeps no log of the requests it answers.
-	fake := fullstorytest.NewUnstartedServer(f.options()...)
+	// Served by srv below, not by a listener of its own. Its request log
+	// (GET /_fake/requests) is bounded in entries and bytes.
+	fake := fullstorytest.NewUnstartedServer(append(f.options(), fullstorytest.WithSessions(o.sessions...))...)
 	defer fake.Close()
 	for _, fault := range f.faults {
 		fake.InjectFault(fault)

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -239,4 +241,47 @@ func TestFakeCommandTimeouts(t *testing.T) {
 	p, err := c.Profiles.Get(t.Context(), id)
 	require.NoError(t, err)
 	assert.Equal(t, "slow", p.Name)
+}
+
+// --sessions FILE seeds the fake, and the fake keeps its request log, which
+// tests in other languages read from /_fake/requests.
+func TestFakeCommandSessionsFileAndRequestLog(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sessions.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"sessions":[{"user_id":"111","session_id":"222","email":"sam@example.com","session_uid":"order-9",
+		"events":[{"type":"navigate","url":"/pricing","title":"Pricing"},{"type":"click","target":"button#buy","text":"Buy"}]}]}`), 0o600))
+	baseURL, key, _, _ := startFake(t, "--addr", "127.0.0.1:0", "--sessions", file)
+	c, err := fullstory.NewClient(key, fullstory.WithBaseURL(baseURL))
+	require.NoError(t, err)
+	got, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: "sam@example.com"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, fullstory.NewSessionID("111", "222"), got[0].ID())
+	bySUID, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{SessionUID: "order-9"})
+	require.NoError(t, err)
+	require.Len(t, bySUID, 1)
+	_, err = c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: demoEmail})
+	require.NoError(t, err, "the demo data stays")
+
+	req, err := http.NewRequestWithContext(t.Context(), "GET", baseURL+"/_fake/requests", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Basic "+key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var log struct {
+		Requests []struct {
+			Op string `json:"op"`
+		} `json:"requests"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&log))
+	assert.Len(t, log.Requests, 3, "the fake command keeps a request log")
+}
+
+// A sessions file with a mistake is a usage error that says where it is.
+func TestFakeCommandRefusesABadSessionsFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sessions.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"sessions":[{"emial":"sam@example.com"}]}`), 0o600))
+	r := runCLI(t, env{}, "fake", "--addr", "127.0.0.1:0", "--sessions", file)
+	requireFailure(t, r, exitUsage, file+":1:15: ")
+	assert.Contains(t, r.stderr, `did you mean "sessions[0].email"?`)
 }

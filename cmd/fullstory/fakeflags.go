@@ -30,7 +30,7 @@ func (f *fakeFlags) declare(fs *flagSet) {
 
 // options are the fake's server options for the flags.
 func (f *fakeFlags) options() []fullstorytest.ServerOption {
-	opts := []fullstorytest.ServerOption{fullstorytest.WithRequestLog(0)}
+	var opts []fullstorytest.ServerOption
 	if f.latency > 0 {
 		opts = append(opts, fullstorytest.WithLatency(f.latency))
 	}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // unknownCommand is the usage error for a command name that is not one,
@@ -20,7 +22,7 @@ func unknownCommand(name string, rest []string) error {
 	typed, best, bestDist := name, "", 0
 	for _, c := range candidates {
 		for _, known := range commandWords() {
-			d := editDistance(c, known)
+			d := shared.EditDistance(c, known)
 			if d <= maxTypos(c) && (best == "" || d < bestDist) {
 				typed, best, bestDist = c, known, d
 			}
@@ -45,7 +47,7 @@ func undefinedFlag(err error) (string, bool) {
 func unknownFlag(f *flagSet, name string) error {
 	best, bestDist := "", 0
 	f.declared(func(fl *flag.Flag) {
-		d := editDistance(name, fl.Name)
+		d := shared.EditDistance(name, fl.Name)
 		if d <= maxTypos(name) && d < len(fl.Name) && (best == "" || d < bestDist) {
 			best, bestDist = fl.Name, d
 		}
@@ -80,32 +82,4 @@ func maxTypos(s string) int {
 		return 1
 	}
 	return 2
-}
-
-// editDistance is the number of edits between a and b, in bytes (names are
-// ASCII): a letter inserted, deleted or replaced, or two neighbours swapped,
-// as in "emial" for email (the optimal string alignment distance).
-func editDistance(a, b string) int {
-	// d[i][j] is the distance between a[:i] and b[:j].
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

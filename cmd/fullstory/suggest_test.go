@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/summarykit/fullstory-go/internal/shared"
 )
 
 // TestFlagTypos: a mistyped flag gets the nearest one the command takes,
@@ -52,6 +54,6 @@ func TestEditDistance(t *testing.T) {
 		{"ca", "abc", 3}, // the optimal string alignment, not Damerau's 2
 		{"dance", "fake", 3},
 	} {
-		assert.Equal(t, tc.d, editDistance(tc.a, tc.b), "%q %q", tc.a, tc.b)
+		assert.Equal(t, tc.d, shared.EditDistance(tc.a, tc.b), "%q %q", tc.a, tc.b)
 	}
 }

@@ -166,6 +166,13 @@ func (e *Engine) Execute(ctx context.Context, r *Request) *Outcome {
 		}
 		retry, reason := Retryable(ctx, r.Policy.Class, &out.Result)
 		out.End = ending(ctx, &out.Result)
+		var d time.Duration
+		if retry {
+			var stopped string
+			if d, stopped = nextWait(ctx, r.Policy, out, reason); stopped != "" {
+				out.Stopped, retry = stopped, false
+			}
+		}
 		if r.Observer != nil {
 			a := Attempt{Result: out.Result, N: n}
 			if retry {
@@ -175,11 +182,6 @@ func (e *Engine) Execute(ctx context.Context, r *Request) *Outcome {
 		}
 		logAttempt(r, out)
 		if !retry {
-			return out
-		}
-		d, stopped := nextWait(ctx, r.Policy, out, reason)
-		if stopped != "" {
-			out.Stopped = stopped
 			return out
 		}
 		e.retries.Add(1)

@@ -26,7 +26,7 @@ type Observer interface {
 type Attempt struct {
 	Result
 	N           int    // 1 for the first attempt
-	RetryReason string // why the call retries; "" when it does not
+	RetryReason string // why the call retries; "" when it does not (no retries left included)
 }
 
 // Wait is one wait of a call, for an Observer.

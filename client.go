@@ -157,6 +157,7 @@ var ErrClientClosed = errors.New("fullstory: the Client is closed")
 // that matters, as in tests that check for leaked goroutines.
 func (c *Client) Close() error {
 	c.closed.Store(true)
+	c.workers.stop()
 	c.transport.CloseIdleConnections()
 	return nil
 }

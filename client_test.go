@@ -257,6 +257,9 @@ func TestClientsDroppedAfterCloseLeaveNoGoroutines(t *testing.T) {
 		c := newTestClient(t, secretKey, srv.URL)
 		_, err := c.Profiles.Get(ctx, "p1")
 		require.NoError(t, err)
+		// A summary runs on a worker that would wait a while for the next.
+		_, err = c.Sessions.Summarize(ctx, testSession, nil)
+		require.NoError(t, err)
 		require.NoError(t, c.Close())
 	}
 }

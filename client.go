@@ -1,10 +1,13 @@
 package fullstory
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
@@ -32,7 +35,8 @@ type Client struct {
 	common      service
 	apiKey      string
 	settings    settings
-	transport   http.RoundTripper // the default transport, shared by every call
+	transport   *http.Transport   // the transport the Client made, shared by every call that sets none
+	closed      *atomic.Bool      // Close was called; a pointer, since String copies the Client
 	engine      *engine.Engine    // sends every call: attempts, retries
 	pacer       *pace.Pacer       // paces every attempt of every call (pacing.go)
 	hc          *http.Client      // settings.httpClient, wrapped by engine.WrapHTTPClient
@@ -55,7 +59,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
 	}
-	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights), workers: newWorkers()}
+	c := &Client{apiKey: apiKey, settings: defaultSettings(), transport: engine.NewTransport(), activations: new(activationCounts), flights: new(flights), workers: newWorkers(), closed: new(atomic.Bool)}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -134,4 +138,37 @@ func (c *Client) userAgent(s *settings) string {
 		ua += " " + s.userAgent
 	}
 	return ua
+}
+
+// ErrClientClosed is what the error of a call on a closed Client matches
+// through errors.Is: Close was called, and the call failed at once, sending
+// nothing.
+var ErrClientClosed = errors.New("fullstory: the Client is closed")
+
+// Close releases what the Client holds: it closes the idle connections of
+// the transport the Client made for itself, and every call after it fails at
+// once with an error matching ErrClientClosed. A call in flight goes on; its
+// connection is closed when it ends. Close never touches a transport passed
+// with WithHTTPClient, which stays yours to close. Close may be called more
+// than once, and returns nil.
+//
+// A Client that is dropped without Close keeps its idle connections, and
+// their goroutines, until the transport's 90s idle timeout: call Close where
+// that matters, as in tests that check for leaked goroutines.
+func (c *Client) Close() error {
+	c.closed.Store(true)
+	c.workers.stop()
+	c.transport.CloseIdleConnections()
+	return nil
+}
+
+// execute sends req through the engine. On a Client closed meanwhile, the
+// connection the call used went idle after Close closed the others: it is
+// closed too.
+func (c *Client) execute(ctx context.Context, req *engine.Request) *engine.Outcome {
+	out := c.engine.Execute(ctx, req)
+	if c.closed.Load() {
+		c.transport.CloseIdleConnections()
+	}
+	return out
 }

@@ -3,12 +3,20 @@ package fullstory_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
 	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	fullstory "github.com/summarykit/fullstory-go"
 )
@@ -140,5 +148,118 @@ func TestSecrecyClientValue(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		assertNoSecrets(t, verb+" of *client", fmt.Sprintf(verb, *c))
 		assertNoSecrets(t, verb+" of a struct holding the client", fmt.Sprintf(verb, struct{ C *fullstory.Client }{c}))
+	}
+}
+
+// closeCountingServer is an httptest server that answers every request
+// with okBody and counts the requests it handled and the connections that
+// closed.
+type closeCountingServer struct {
+	URL            string
+	hits, closedCn atomic.Int64
+	srv            *httptest.Server
+}
+
+func newCloseCountingServer(t *testing.T) *closeCountingServer {
+	t.Helper()
+	cs := &closeCountingServer{}
+	cs.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cs.hits.Add(1)
+		faultOK(w, r)
+	}))
+	cs.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			cs.closedCn.Add(1)
+		}
+	}
+	cs.srv.Start()
+	t.Cleanup(cs.srv.Close)
+	cs.URL = cs.srv.URL
+	return cs
+}
+
+// Close closes the idle connections of the transport the Client made, may
+// be called again, and every call after it fails at once, sending nothing.
+func TestCloseClosesTheIdleConnectionsAndRefusesLaterCalls(t *testing.T) {
+	t.Parallel()
+	cs := newCloseCountingServer(t)
+	c := newTestClient(t, secretKey, cs.URL)
+	ctx := boundedContext(t, 5*time.Second)
+
+	_, err := c.Profiles.Get(ctx, "p1")
+	require.NoError(t, err)
+	require.Zero(t, cs.closedCn.Load(), "the connection stays open in the pool")
+
+	require.NoError(t, c.Close())
+	require.Eventually(t, func() bool { return cs.closedCn.Load() == 1 }, 5*time.Second, time.Millisecond,
+		"the server never saw the idle connection close")
+	require.NoError(t, c.Close(), "Close again")
+
+	for _, op := range testOps() {
+		err := op.call(ctx, c)
+		require.ErrorIs(t, err, fullstory.ErrClientClosed, op.name)
+		assert.Contains(t, err.Error(), "the Client is closed", op.name)
+		assert.True(t, strings.HasPrefix(err.Error(), "fullstory: "+op.method+" /"), "error names the call: %q", err)
+		assert.NotErrorIs(t, err, fullstory.ErrInvalidArgument, op.name)
+	}
+	for _, err := range c.Profiles.All(ctx, nil) {
+		require.ErrorIs(t, err, fullstory.ErrClientClosed, "Profiles.All")
+	}
+	for _, res := range c.Sessions.SummarizeEach(ctx, []fullstory.SessionID{testSession, testSession}, nil) {
+		require.ErrorIs(t, res.Err, fullstory.ErrClientClosed, "SummarizeEach")
+	}
+	assert.EqualValues(t, 1, cs.hits.Load(), "requests the server handled")
+	assert.Zero(t, c.ActivationStats().Spent, "no Activation spent after Close")
+}
+
+// A transport passed with WithHTTPClient is the caller's: Close leaves its
+// connections open, and the caller can go on using it.
+func TestCloseLeavesTheCallersTransportAlone(t *testing.T) {
+	t.Parallel()
+	cs := newCloseCountingServer(t)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c := newTestClient(t, secretKey, cs.URL, fullstory.WithHTTPClient(&http.Client{Transport: tr}))
+	ctx := boundedContext(t, 5*time.Second)
+
+	_, err := c.Profiles.Get(ctx, "p1")
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+	_, err = c.Profiles.Get(ctx, "p1")
+	require.ErrorIs(t, err, fullstory.ErrClientClosed)
+
+	// The caller's transport still has the connection, idle, and reuses it.
+	var reused bool
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused },
+	}), "GET", cs.URL+"/v2/visit_profile/p1", nil)
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	assert.True(t, reused, "the caller's idle connection was closed")
+	assert.Zero(t, cs.closedCn.Load(), "connections closed")
+	assert.EqualValues(t, 2, cs.hits.Load())
+}
+
+// Users' tests that drop Clients after Close leave no goroutine behind for
+// goleak to find: not the connections' read and write loops, which would
+// otherwise wait out the 90s idle timeout. It does not run in parallel, so
+// that the goroutines it sees are its own. The server outlives the check,
+// as a server that a test does not own would.
+func TestClientsDroppedAfterCloseLeaveNoGoroutines(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(faultOK))
+	defer srv.Close()
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // runs before srv.Close
+	ctx := boundedContext(t, 10*time.Second)
+	for range 50 {
+		c := newTestClient(t, secretKey, srv.URL)
+		_, err := c.Profiles.Get(ctx, "p1")
+		require.NoError(t, err)
+		// A summary runs on a worker that would wait a while for the next.
+		_, err = c.Sessions.Summarize(ctx, testSession, nil)
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
 	}
 }

@@ -34,7 +34,7 @@ type APIError struct {
 	RetryAfter time.Duration // from Retry-After, when the server sent one
 	Attempts   int           // how many attempts were made
 	Method     string
-	Path       string      // path only: never the query string
+	Path       string      // path only: never the query string; Error() cuts a huge one
 	Header     http.Header // response headers
 	Body       []byte      // at most 64 KiB of the raw body
 }
@@ -42,7 +42,7 @@ type APIError struct {
 // Error returns a one-line description: method, path, status, code and message.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "fullstory: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "fullstory: %s %s: %d %s", e.Method, textPath(e.Path), e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
@@ -95,9 +95,11 @@ type ValidationError struct {
 	Reason string
 }
 
-// Error returns "fullstory: invalid <field>: <reason>".
+// Error returns "fullstory: invalid <field>: <reason>", each of the two cut
+// at a bounded length (they may quote what the caller passed); the fields
+// keep the whole text.
 func (e *ValidationError) Error() string {
-	return "fullstory: invalid " + e.Field + ": " + e.Reason
+	return "fullstory: invalid " + shorten(e.Field, 256) + ": " + shorten(e.Reason, 1024)
 }
 
 // Is reports whether target is ErrInvalidArgument.

@@ -95,3 +95,26 @@ func TestAPIErrorSentinels(t *testing.T) {
 		})
 	}
 }
+
+// A ValidationError that names what the caller passed (a 10 MB property
+// name) has a bounded Error(); its Field and Reason keep the whole text.
+func TestValidationErrorTextIsBounded(t *testing.T) {
+	huge := strings.Repeat("n", 10<<20)
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"id":"p1"}`)))
+	c := wireClient(t, ws)
+	for name, schema := range map[string]*fullstory.Schema{
+		"a required name that is no property": {Type: fullstory.TypeObject, Properties: map[string]*fullstory.Schema{"a": {Type: fullstory.TypeString}}, Required: []string{huge}},
+		"a property without a schema":         {Type: fullstory.TypeObject, Properties: map[string]*fullstory.Schema{huge: nil}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := c.Profiles.Create(context.Background(), &fullstory.ProfileRequest{Name: "n", ProfileConfig: fullstory.ProfileConfig{
+				LLM: &fullstory.LLMConfig{ResponseSchema: schema},
+			}})
+			ve := requireInvalidArgument(t, err)
+			assert.Less(t, len(err.Error()), 4<<10, "Error() is bounded")
+			assert.Contains(t, err.Error(), "nnnn")
+			assert.Contains(t, ve.Field+ve.Reason, huge, "the fields keep the whole text")
+		})
+	}
+	assert.Zero(t, ws.hits())
+}

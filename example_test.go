@@ -50,6 +50,27 @@ func ExampleNewClient_testServer() {
 	// 4 sessions
 }
 
+func ExampleClient_Close() {
+	srv := fullstorytest.NewServer()
+	defer srv.Close()
+	client, err := fullstory.NewClient(srv.APIKey, fullstory.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Close the Client when done with it: its idle connections, and their
+	// goroutines, go at once instead of after the 90s idle timeout.
+	defer client.Close()
+
+	if _, err := client.Profiles.List(context.Background(), nil); err != nil {
+		log.Fatal(err)
+	}
+	client.Close()
+	_, err = client.Profiles.List(context.Background(), nil)
+	fmt.Println(errors.Is(err, fullstory.ErrClientClosed))
+	// Output:
+	// true
+}
+
 func ExampleProfilesService_Create() {
 	srv := fullstorytest.NewServer()
 	defer srv.Close()

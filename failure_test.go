@@ -3,9 +3,14 @@ package fullstory_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,6 +140,70 @@ func TestInvalidSuccessResponses(t *testing.T) {
 			_, isAPI := errorsAsAPI(err)
 			assert.False(t, isAPI, "a 200 is not an APIError")
 			assert.Equal(t, 1, ws.hits())
+		})
+	}
+}
+
+// A huge id (10 MB of profile id or user id, which the escaped path
+// carries) must not make a huge error or log line: the text is bounded,
+// while APIError.Path keeps the whole path. The server takes the whole
+// request. It does not run in parallel: copying and parsing 10 MB URLs
+// keeps the CPUs busy (seconds under -race), which would starve the timed
+// rows of the fault matrix (a gateway's 250ms upstream timeout).
+func TestErrorTextIsBoundedForHugeIDs(t *testing.T) {
+	huge := strings.Repeat("p", 10<<20)
+	const maxError, maxLog = 4 << 10, 16 << 10
+	var hits atomic.Int64
+	var longest atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		longest.Store(max(longest.Load(), int64(len(r.RequestURI))))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"code":"resource_not_found","message":"no such thing"}`)
+	}))
+	srv.Config.MaxHeaderBytes = 64 << 20
+	srv.Start()
+	t.Cleanup(srv.Close)
+	refused := closedListenerURL(t)
+
+	for _, tc := range []struct {
+		name string
+		base string
+		call func(ctx context.Context, c *fullstory.Client) error
+		path string // the escaped path, when the server answered
+	}{
+		{"Profiles.Get", srv.URL, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Profiles.Get(ctx, fullstory.ProfileID(huge))
+			return err
+		}, "/v2/visit_profile/" + huge},
+		{"Sessions.Summarize", srv.URL, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.Summarize(ctx, fullstory.NewSessionID(huge, "1"), nil)
+			return err
+		}, "/v2/sessions/" + huge + "%3A1/summary"},
+		{"Sessions.Events, connection refused", refused, func(ctx context.Context, c *fullstory.Client) error {
+			_, err := c.Sessions.Events(ctx, fullstory.NewSessionID(huge, "1"))
+			return err
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logs := newLogRecorder()
+			c := newTestClient(t, secretKey, tc.base, fullstory.WithLogger(logs.logger()), fullstory.WithMaxRetries(1))
+			before := hits.Load()
+			err := tc.call(boundedContext(t, 20*time.Second), c)
+			require.Error(t, err)
+			assert.Less(t, len(err.Error()), maxError, "Error() is bounded")
+			assert.Less(t, len(fmt.Sprintf("%+v", err)), maxError, "%%+v is bounded")
+			assert.Contains(t, err.Error(), "pppp", "the text still shows the start of the id")
+			text := logs.text()
+			assert.NotEmpty(t, text)
+			assert.Less(t, len(text), maxLog, "the log lines are bounded")
+			if tc.path != "" {
+				ae := requireAPIError(t, err)
+				assert.Equal(t, tc.path, ae.Path, "APIError.Path keeps the whole path")
+				assert.Equal(t, before+1, hits.Load(), "the server received the request once")
+				assert.Greater(t, longest.Load(), int64(len(huge)))
+			}
 		})
 	}
 }

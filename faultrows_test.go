@@ -169,6 +169,23 @@ func faultCases() []faultCase {
 		junk200("200 with JSON of the wrong types", "application/json", func(run *faultRun, r *http.Request) string {
 			return fmt.Sprintf(`{"id":4242,"name":[%q],"profiles":"none","sessions":42,"events":{},"context_data":[],"summary":7,"response_schema":%q}`, run.taint(r), run.taint(r))
 		}),
+		{
+			// net/http decompresses a gzip body itself: one that is not
+			// gzip fails the same way on every attempt.
+			name: "200 with Content-Encoding: gzip that is not gzip",
+			setup: func(run *faultRun) {
+				run.srv = newRecordingServer(run.t, true, func(w http.ResponseWriter, r *http.Request, _ int64) {
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Content-Encoding", "gzip")
+					io.WriteString(w, okBody+run.taint(r))
+				})
+			},
+			fail: http.StatusOK,
+			check: func(t *testing.T, run *faultRun, err error, seen int) {
+				faultInvalid(t, run, err, seen)
+				assert.Contains(t, err.Error(), "gzip")
+			},
+		},
 		junk200("200 with an empty body", "application/json", func(*faultRun, *http.Request) string { return "" }),
 		junk200("200 with a JSON null", "application/json", func(*faultRun, *http.Request) string { return "null\n" }),
 		// A proxy's 5xx means the request never reached the API.

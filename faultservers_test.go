@@ -190,22 +190,30 @@ func faultStream(w http.ResponseWriter, size int64, withLength bool) int64 {
 }
 
 // gatewayUpstreamTimeout is how long a gateway of the matrix waits for the
-// API before it answers 504: long enough for a warm-up under -race.
-const gatewayUpstreamTimeout = 250 * time.Millisecond
+// API before it answers 504 (its API waits until then, whatever the load).
+const gatewayUpstreamTimeout = 100 * time.Millisecond
 
 // newGateway starts a reverse proxy in front of apiURL that gives up on the
 // API after gatewayUpstreamTimeout and answers with onTimeout, over HTTP/2
 // with TLS when h2 (then client is an HTTP client that trusts it), and
-// returns its URL.
+// returns its URL. A warm-up passes without the timeout, so that a loaded
+// machine cannot turn it into a 504.
 func newGateway(t *testing.T, apiURL string, h2 bool, onTimeout http.HandlerFunc) (gwURL string, client *http.Client) {
 	t.Helper()
 	target, err := url.Parse(apiURL)
 	require.NoError(t, err)
 	upstream := &http.Transport{ResponseHeaderTimeout: gatewayUpstreamTimeout}
+	warm := &http.Transport{}
 	t.Cleanup(upstream.CloseIdleConnections)
+	t.Cleanup(warm.CloseIdleConnections)
 	gw := httptest.NewUnstartedServer(&httputil.ReverseProxy{
-		Rewrite:      func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
-		Transport:    upstream,
+		Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == warmUpPath {
+				return warm.RoundTrip(r)
+			}
+			return upstream.RoundTrip(r)
+		}),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, _ error) { onTimeout(w, r) },
 	})
 	if h2 {
@@ -310,3 +318,8 @@ func serveRefusingH2(ws *wireServer, c net.Conn) {
 		}
 	}
 }
+
+// roundTripFunc is a function that is an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -122,7 +122,7 @@ func (f *flight) run(ctx context.Context, c *Client, cl *call) {
 	cl.obs.flight = f
 	c.workers.run(func() {
 		defer cancel()
-		out := c.engine.Execute(flightCtx{fctx, f}, cl.req)
+		out := c.execute(flightCtx{fctx, f}, cl.req)
 		f.fs.mu.Lock()
 		f.out = out
 		if f.fs.m[f.key] == f {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -214,9 +215,62 @@ func fzPrintable(v string) bool {
 	return true
 }
 
-// FuzzErrorBody sends fuzzed 4xx and 5xx responses through the real request
-// path: the caller must get an *APIError whose Error() is one printable line
-// of bounded length.
+// fzEmail is the UTF-8 email the error-body fuzz target looks up, with
+// letters whose case changes their length in bytes (ß, whose upper case
+// is ẞ).
+const fzEmail = "jürgen.strauß@exämple.com"
+
+// fzSpellings are the ways a fuzzed body spells a secret of the call: the
+// key and the email as sent, in another letter case, with the Kelvin sign
+// for a K, and query-escaped in either case. Each spelling is the secret
+// for strings.EqualFold, or for it query-escaped.
+var fzSpellings = []string{
+	secretKey,
+	strings.ToLower(secretKey),
+	strings.Replace(secretKey, "K", "\u212A", 1),
+	fzEmail,
+	"JÜRGEN.STRAUẞ@EXÄMPLE.COM",
+	url.QueryEscape(fzEmail),
+	strings.ToLower(url.QueryEscape(fzEmail)),
+}
+
+// fzFills are what comes before the secret: runs that collapse (spaces,
+// newlines), vanish (tags) or stay, and characters whose lower case has
+// another length in bytes.
+var fzFills = []string{"x", " ", "\n", "<p>", "İ", "\u212A", "ẞ"}
+
+// fzCuts are where the client cuts what a server sent: an error body or
+// message at 64 KiB, the first 4096 bytes of an unusable 200, and the
+// samples of 500 (message), 200 (body text), 120 (unusable 200) and 100
+// (code) characters.
+var fzCuts = []int{64 << 10, 4096, 500, 200, 120, 100}
+
+// fzSecretBody builds the body the server sends: a run of fill bytes that
+// ends near one of fzCuts (pad picks which, and where from 40 bytes before
+// it to 8 after), then a spelling of a secret, then the fuzzed body, as
+// plain text, as the message of a JSON error, or as its code.
+func fzSecretBody(pad uint32, which uint8, body []byte) (spelling string, out []byte) {
+	spelling = fzSpellings[int(which)%len(fzSpellings)]
+	fill := fzFills[int(which)/len(fzSpellings)%len(fzFills)]
+	n := max(0, fzCuts[pad%uint32(len(fzCuts))]+int(pad/uint32(len(fzCuts))%48)-40)
+	text := strings.Repeat(fill, n/len(fill)+1)[:n] + spelling + string(body)
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	switch int(which) / (len(fzSpellings) * len(fzFills)) % 3 {
+	case 1:
+		return spelling, []byte(`{"code":"internal","message":` + quote(text) + `}`)
+	case 2:
+		return spelling, []byte(`{"code":` + quote(text) + `,"message":"m"}`)
+	}
+	return spelling, []byte(text)
+}
+
+// FuzzErrorBody sends fuzzed error responses and unusable 200s through the
+// real request path of a Sessions.List by email: a 4xx or 5xx gives an
+// *APIError whose Error() is one printable line of bounded length, a 200
+// ErrInvalidResponse; and a secret the body carries (the key or the email,
+// in any letter case, next to characters whose case changes their length,
+// after a run that ends near a cut) is in no error text, nor any start of
+// it of 4 characters or more.
 func FuzzErrorBody(f *testing.F) {
 	seeds := []struct {
 		status     uint16
@@ -238,9 +292,12 @@ func FuzzErrorBody(f *testing.F) {
 		{502, "<html><title>Proxy\u202aerror\u200d</title></html>", ""},
 		{500, `{"code":{"nested":true},"message":["not","a","string"]}`, ""},
 		{599, strings.Repeat("<p>long</p>", 2000), "99999999999999999999"},
+		{0x8000, "<html>login</html>", ""},
 	}
-	for _, s := range seeds {
-		f.Add(s.status, []byte(s.body), s.retryAfter)
+	for i, s := range seeds {
+		// Each seed with a secret near another cut, in another spelling,
+		// fill and shape.
+		f.Add(s.status, []byte(s.body), s.retryAfter, uint32(i*6+i%6), uint8(i*50))
 	}
 	var srv fzErrorServer
 	ts := newCountingServer(f, &srv)
@@ -248,35 +305,59 @@ func FuzzErrorBody(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, code uint16, body []byte, retryAfter string) {
+	f.Fuzz(func(t *testing.T, code uint16, body []byte, retryAfter string, pad uint32, which uint8) {
 		status := 400 + int(code)%200
+		if code >= 0x8000 {
+			status = http.StatusOK
+		}
 		if !fzPrintable(retryAfter) {
 			retryAfter = ""
 		}
-		srv.input.Store(&fzErrorInput{status, body, retryAfter})
-		_, err := c.Profiles.Get(context.Background(), "p1")
+		spelling, sent := fzSecretBody(pad, which, body)
+		srv.input.Store(&fzErrorInput{status, sent, retryAfter})
+		_, err := c.Sessions.List(context.Background(), &fullstory.ListSessionsOptions{Email: fzEmail})
+		var texts []string
 		var e *fullstory.APIError
-		if !errors.As(err, &e) {
-			t.Fatalf("status %d, body %q: want an *APIError, got %#v", status, body, err)
-		}
-		if e.StatusCode != status {
+		switch {
+		case status == http.StatusOK:
+			if err == nil {
+				return // JSON that a session list can read
+			}
+			if !errors.Is(err, fullstory.ErrInvalidResponse) || errors.As(err, &e) {
+				t.Fatalf("a 200 with body %q: want ErrInvalidResponse, got %#v", sent, err)
+			}
+		case !errors.As(err, &e):
+			t.Fatalf("status %d, body %q: want an *APIError, got %#v", status, sent, err)
+		case e.StatusCode != status:
 			t.Fatalf("StatusCode = %d, want %d", e.StatusCode, status)
+		case len(e.Body) > 64<<10:
+			t.Fatalf("APIError.Body keeps %d bytes", len(e.Body))
+		case e.RetryAfter < 0:
+			t.Fatalf("Retry-After %q gave a negative RetryAfter %s", retryAfter, e.RetryAfter)
+		default:
+			texts = append(texts, e.Message, e.Code)
 		}
-		msg := e.Error()
+		msg := err.Error()
 		if !utf8.ValidString(msg) {
-			t.Fatalf("body %q: Error() is not valid UTF-8: %q", body, msg)
+			t.Fatalf("body %q: Error() is not valid UTF-8: %q", sent, msg)
 		}
 		if i := strings.IndexFunc(msg, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }); i >= 0 {
-			t.Fatalf("body %q: Error() has a control or format character at %d, so it is not one printable line: %q", body, i, msg)
+			t.Fatalf("body %q: Error() has a control or format character at %d, so it is not one printable line: %q", sent, i, msg)
 		}
 		if len(msg) > 4096 {
-			t.Fatalf("body of %d bytes: Error() is %d bytes long", len(body), len(msg))
+			t.Fatalf("body of %d bytes: Error() is %d bytes long", len(sent), len(msg))
 		}
-		if len(e.Body) > 64<<10 {
-			t.Fatalf("APIError.Body keeps %d bytes", len(e.Body))
-		}
-		if e.RetryAfter < 0 {
-			t.Fatalf("Retry-After %q gave a negative RetryAfter %s", retryAfter, e.RetryAfter)
+		part := string([]rune(spelling)[:4])
+		partElsewhere := foldContains(string(body)+retryAfter, part) // then the check below would not tell
+		for _, text := range append(texts, msg) {
+			for _, secret := range []string{secretKey, fzEmail, url.QueryEscape(fzEmail)} {
+				if foldContains(text, secret) {
+					t.Fatalf("the error holds %q in some letter case: %q", secret, text)
+				}
+			}
+			if !partElsewhere && foldContains(text, part) {
+				t.Fatalf("%d bytes before %q: the error holds its start %q: %q", len(sent), spelling, part, text)
+			}
 		}
 	})
 }

@@ -45,7 +45,7 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 		leader = true
 	)
 	if s.fresh {
-		out = c.engine.Execute(ctx, cl.req)
+		out = c.execute(ctx, cl.req)
 	} else {
 		w := &waiter{}
 		w.deadline, w.hasDeadline = ctx.Deadline()

@@ -110,7 +110,7 @@ func (o *observer) refund(ctx context.Context) {
 	if err := o.res.Refund(rctx); err != nil && o.cl.log != nil {
 		// The store keeps the Activation counted: the safe way round.
 		o.cl.log.LogAttrs(ctx, slog.LevelWarn, "fullstory: budget refund failed",
-			slog.String("path", o.cl.r.path), slog.String("error", err.Error()))
+			slog.String("path", textPath(o.cl.r.path)), slog.String("error", err.Error()))
 	}
 }
 

@@ -102,7 +102,9 @@ func parseBaseURL(rawURL string) (*url.URL, error) {
 	if u.Host == "" {
 		return nil, invalid("has no host")
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	// "https://host/?" parses with an empty query (ForceQuery) that would
+	// make every path a query, and "#" with an empty fragment.
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(rawURL, "#") {
 		return nil, invalid("must not have user info, a query or a fragment")
 	}
 	switch u.Scheme {

@@ -233,9 +233,16 @@ func (s *ProfilesService) list(ctx context.Context, op operation, o *ListProfile
 	return page, nil
 }
 
+// maxEmptyPages is how many empty pages in a row Profiles.All follows: a
+// server that answers empty pages with new tokens would keep it fetching
+// forever, and the loop body, which never runs, could not break.
+const maxEmptyPages = 10
+
 // All returns every profile, fetching pages lazily as the loop asks for
 // more. It can be ranged more than once, stops fetching when the loop breaks,
-// and yields an error once, then stops.
+// and yields an error once, then stops. A server that repeats a page token,
+// or answers 10 empty pages in a row that each name a next page, gets an
+// error matching ErrInvalidResponse.
 func (s *ProfilesService) All(ctx context.Context, o *ListProfilesOptions, opts ...Option) iter.Seq2[*Profile, error] {
 	return func(yield func(*Profile, error) bool) {
 		var page ListProfilesOptions // a fresh copy per range, so ranging again starts over
@@ -243,6 +250,7 @@ func (s *ProfilesService) All(ctx context.Context, o *ListProfilesOptions, opts 
 			page = *o
 		}
 		seen := make(map[string]bool)
+		empty := 0 // empty pages in a row
 		for {
 			p, err := s.list(ctx, opProfilesAll, &page, opts)
 			if err != nil {
@@ -257,8 +265,17 @@ func (s *ProfilesService) All(ctx context.Context, o *ListProfilesOptions, opts 
 			if p.NextPageToken == "" {
 				return
 			}
+			list := &request{method: "GET", path: "/v2/visit_profile"}
 			if seen[p.NextPageToken] {
-				yield(nil, invalidf(&request{method: "GET", path: "/v2/visit_profile"}, "the server repeated page token %q", p.NextPageToken))
+				yield(nil, invalidf(list, "the server repeated page token %q", shorten(p.NextPageToken, 100)))
+				return
+			}
+			empty++
+			if len(p.Profiles) > 0 {
+				empty = 0
+			}
+			if empty == maxEmptyPages {
+				yield(nil, invalidf(list, "the server answered %d empty pages in a row, each with a new page token", maxEmptyPages))
 				return
 			}
 			seen[p.NextPageToken] = true

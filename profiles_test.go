@@ -3,6 +3,8 @@ package fullstory_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -370,6 +372,61 @@ func TestProfilesAllRefusesARepeatedToken(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], fullstory.ErrInvalidResponse)
 	assert.Equal(t, 2, ws.hits())
+}
+
+// A server that answers empty pages, each with a new token, would keep All
+// fetching forever without the loop body ever running, so the caller could
+// not even break: All gives up after 10 empty pages in a row.
+func TestProfilesAllStopsAfterTenEmptyPagesInARow(t *testing.T) {
+	ws := newRecordingServer(t, false, func(w http.ResponseWriter, _ *http.Request, n int64) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"profiles":[],"next_page_token":"t%d"}`, n)
+	})
+	c := wireClient(t, ws)
+
+	var errs []error
+	profiles := 0
+	for p, err := range c.Profiles.All(boundedContext(t, 5*time.Second), nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		_ = p
+		profiles++
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], fullstory.ErrInvalidResponse)
+	assert.NotErrorIs(t, errs[0], context.DeadlineExceeded, "All ended by itself, not at the deadline")
+	assert.Contains(t, errs[0].Error(), "10 empty pages in a row")
+	assert.Zero(t, profiles)
+	assert.Equal(t, 10, ws.hits(), "pages fetched")
+	reqs := ws.requests()
+	assert.Equal(t, "/v2/visit_profile", reqs[0].RequestURI)
+	assert.Equal(t, "/v2/visit_profile?pagination_token=t9", reqs[9].RequestURI)
+}
+
+// Empty pages between full ones are fine: only a run of them ends All.
+func TestProfilesAllFollowsEmptyPagesBetweenFullOnes(t *testing.T) {
+	ws := newRecordingServer(t, false, func(w http.ResponseWriter, _ *http.Request, n int64) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case n == 30:
+			io.WriteString(w, `{"profiles":[{"id":"last"}]}`)
+		case n%9 == 0: // a profile after every 8 empty pages
+			fmt.Fprintf(w, `{"profiles":[{"id":"p%d"}],"next_page_token":"t%d"}`, n, n)
+		default:
+			fmt.Fprintf(w, `{"profiles":[],"next_page_token":"t%d"}`, n)
+		}
+	})
+	c := wireClient(t, ws)
+
+	var ids []fullstory.ProfileID
+	for p, err := range c.Profiles.All(boundedContext(t, 5*time.Second), nil) {
+		require.NoError(t, err)
+		ids = append(ids, p.ID)
+	}
+	assert.Equal(t, []fullstory.ProfileID{"p9", "p18", "p27", "last"}, ids)
+	assert.Equal(t, 30, ws.hits())
 }
 
 // Profile JSON keeps <, > and & as written when the encoder does not escape

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -357,4 +359,125 @@ func TestErrorsAreOnePrintableLine(t *testing.T) {
 	// An APIError built by hand prints clean too.
 	e := &fullstory.APIError{StatusCode: 400, Code: "c\u202E", Message: "m\u200B\n"}
 	assert.Equal(t, "fullstory:  : 400 Bad Request (c): m ", e.Error())
+}
+
+// TestSecretsAcrossEveryCut puts each secret across every place where the
+// client cuts what a server sent (an error body at 64 KiB, the 4096 bytes
+// it samples of an unusable 200, and the samples of 100, 120, 200 and 500
+// characters), after runs of spaces, letters, newlines or tags, which
+// collapse or vanish before a sample is cut, or after one large tag that
+// fills the space up to the cut. No start of a secret of 4 characters or
+// more may be left in the error. Its 1,380 bodies of up to 64 KiB keep the
+// CPUs busy for seconds under -race: it does not run in parallel, so that it
+// does not starve the timed rows of the fault matrix.
+func TestSecretsAcrossEveryCut(t *testing.T) {
+	padded := func(pad int, fill string) string { return strings.Repeat(fill, pad/len(fill)+1)[:pad] }
+	bigTag := func(pad int) string { return `<div title="` + strings.Repeat("y", max(pad-14, 0)) + `">` }
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	allFills := []string{" ", "x", "\n", "<p>"}
+	type shape func(pad int, fill, secret string) (status int, contentType, body string)
+	shapes := []struct {
+		name  string
+		cuts  []int
+		fills []string
+		body  shape
+	}{
+		{"error body", []int{64 << 10, 200}, allFills, func(pad int, fill, secret string) (int, string, string) {
+			return 400, "text/plain", padded(pad, fill) + secret
+		}},
+		{"proxy page with one large tag", []int{64 << 10}, []string{""}, func(pad int, _, secret string) (int, string, string) {
+			return 502, "text/html", bigTag(pad) + secret + "</div>"
+		}},
+		{"JSON message", []int{64 << 10, 500}, allFills, func(pad int, fill, secret string) (int, string, string) {
+			return 500, "application/json", `{"code":"internal","message":` + quote(padded(pad, fill)+secret) + `}`
+		}},
+		{"JSON code", []int{100}, allFills, func(pad int, fill, secret string) (int, string, string) {
+			return 404, "application/json", `{"code":` + quote(padded(pad, fill)+secret) + `,"message":"unknown"}`
+		}},
+		{"unusable 200", []int{4096, 120}, allFills, func(pad int, fill, secret string) (int, string, string) {
+			return 200, "text/plain", padded(pad, fill) + secret
+		}},
+		{"unusable 200 with one large tag", []int{4096}, []string{""}, func(pad int, _, secret string) (int, string, string) {
+			return 200, "text/html", bigTag(pad) + secret + "</div>"
+		}},
+	}
+	secrets := map[string]string{"key": secretKey, "email": secretEmail, "uid": secretUID}
+	var tried atomic.Int64
+	t.Cleanup(func() { t.Logf("%d error bodies tried", tried.Load()) })
+	for _, sh := range shapes {
+		for what, secret := range secrets {
+			t.Run(sh.name+"/"+what, func(t *testing.T) {
+				var cur atomic.Pointer[[3]string]
+				srv := newCountingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					in := cur.Load()
+					w.Header().Set("Content-Type", in[0])
+					status, _ := strconv.Atoi(in[1])
+					w.WriteHeader(status)
+					io.WriteString(w, in[2])
+				}))
+				c := newTestClient(t, secretKey, srv.URL, fullstory.WithMaxRetries(0))
+				for _, cut := range sh.cuts {
+					for _, fill := range sh.fills {
+						// From the whole secret just before the cut to its
+						// first character just after it.
+						for pad := cut - len(secret) - 1; pad <= cut+1; pad++ {
+							status, ct, body := sh.body(pad, fill, secret)
+							cur.Store(&[3]string{ct, strconv.Itoa(status), body})
+							tried.Add(1)
+							_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: secretUID, Email: secretEmail})
+							require.Error(t, err)
+							where := fmt.Sprintf("cut %d, fill %q, pad %d: the error", cut, fill, pad)
+							ok := assertNoSecretPart(t, err.Error(), secret, where)
+							if ae, isAPI := errorsAsAPI(err); isAPI {
+								ok = assertNoSecretPart(t, ae.Message, secret, where+"'s Message") && ok
+								ok = assertNoSecretPart(t, ae.Code, secret, where+"'s Code") && ok
+							}
+							if !ok {
+								return
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// Case-insensitive redaction holds in text with characters whose lower
+// case has another length in bytes (İ, ẞ, the Kelvin sign), for the ASCII
+// key and for a UTF-8 email, and the key spelled with a Kelvin sign for its
+// K is the key too (strings.EqualFold says so).
+func TestRedactionFoldsCaseAroundNonASCIIText(t *testing.T) {
+	t.Parallel()
+	const email = "jürgen.strauß@exämple.com"
+	upperEmail := "JÜRGEN.STRAUẞ@EXÄMPLE.COM"
+	require.True(t, strings.EqualFold(email, upperEmail))
+	kelvinKey := strings.Replace(secretKey, "K", "\u212A", 1)
+	require.True(t, strings.EqualFold(secretKey, kelvinKey))
+	for _, msg := range []string{
+		"İstanbul edge: bad key " + strings.ToUpper(secretKey),
+		"\u212A (the Kelvin sign) edge: bad key " + strings.ToLower(secretKey),
+		"bad key " + kelvinKey,
+		"Straße ẞ: bad key " + strings.ToLower(secretKey) + " İ",
+		"İstanbul: no user " + upperEmail,
+		"İstanbul: no user " + strings.ToUpper(url.QueryEscape(email)),
+		"\u212A: no user " + strings.ToLower(url.QueryEscape(email)) + " or " + strings.ToLower(email),
+	} {
+		t.Run(msg, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, wireReplies(wireJSON(http.StatusBadRequest, `{"code":"bad_request","message":`+strconv.Quote(msg)+`}`)))
+			logs := newLogRecorder()
+			c := newTestClient(t, secretKey, srv.URL, fullstory.WithLogger(logs.logger()))
+
+			_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{Email: email})
+			ae := requireAPIError(t, err)
+			assert.Equal(t, 1, srv.hits())
+			for what, s := range map[string]string{"the error": err.Error(), "Message": ae.Message, "the log": logs.text()} {
+				for _, secret := range []string{secretKey, email, url.QueryEscape(email)} {
+					assert.False(t, foldContains(s, secret), "%s holds %q in some letter case: %q", what, secret, s)
+				}
+			}
+			assert.Contains(t, ae.Message, "[redacted]")
+		})
+	}
 }

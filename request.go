@@ -48,7 +48,7 @@ func (c *Client) send(ctx context.Context, r *request, s *settings) error {
 		return err
 	}
 	ctx = cl.start(ctx)
-	out := c.engine.Execute(ctx, cl.req)
+	out := c.execute(ctx, cl.req)
 	return cl.finish(ctx, out, SummaryFromAPI)
 }
 
@@ -71,13 +71,8 @@ func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, e
 	if ctx == nil {
 		return nil, &ValidationError{Field: "context", Reason: "is nil"}
 	}
-	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private}}
-	var body []byte
-	if r.body != nil {
-		var err error
-		if body, err = shared.MarshalJSON(r.body); err != nil {
-			return nil, cl.red.exit(fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, r.path, err))
-		}
+	if c.closed.Load() {
+		return nil, closedError(r)
 	}
 	base := c.baseURL(s)
 	url := base + r.path
@@ -88,6 +83,14 @@ func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, e
 	if s.httpClient != c.settings.httpClient {
 		hc = engine.WrapHTTPClient(s.httpClient, c.transport)
 	}
+	cl := &call{c: c, r: r, s: s, red: &redactor{apiKey: c.apiKey, private: r.private, hc: hc, url: base}}
+	var body []byte
+	if r.body != nil {
+		var err error
+		if body, err = shared.MarshalJSON(r.body); err != nil {
+			return nil, cl.red.exit(fmt.Errorf("fullstory: %s %s: encoding the request: %w", r.method, textPath(r.path), err))
+		}
+	}
 	cl.log = cl.red.logger(s.logger)
 	cl.policy = policy(s, r)
 	cl.info = CallInfo{Operation: string(r.op), Method: r.method, Route: r.route, Path: r.path, BaseURL: base}
@@ -97,7 +100,7 @@ func (c *Client) newCall(ctx context.Context, r *request, s *settings) (*call, e
 	cl.req = &engine.Request{
 		Method:    r.method,
 		URL:       url,
-		Path:      r.path,
+		Path:      textPath(r.path),
 		Header:    c.header(s, body != nil),
 		Body:      body,
 		HTTP:      hc,
@@ -212,7 +215,7 @@ var acceptJSON = []string{"application/json"}
 // logFailure logs a failed call at Warn: what failed and how, but not the
 // error's text, which may quote the server's message or body.
 func logFailure(l *slog.Logger, r *request, out *engine.Outcome, err error) {
-	attrs := []any{"method", r.method, "path", r.path, "attempts", out.Attempts}
+	attrs := []any{"method", r.method, "path", textPath(r.path), "attempts", out.Attempts}
 	var apiErr *APIError
 	switch out.End {
 	case engine.EndResponse, engine.EndHeld:
@@ -221,7 +224,7 @@ func logFailure(l *slog.Logger, r *request, out *engine.Outcome, err error) {
 			break
 		}
 		attrs = append(attrs, "status", out.Status, "error", "invalid response")
-	case engine.EndBodyTooLarge:
+	case engine.EndBodyTooLarge, engine.EndBadEncoding:
 		attrs = append(attrs, "status", out.Status, "error", "invalid response")
 	case engine.EndContext:
 		attrs = append(attrs, "error", "context done")

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The one secret-leak checker: the secrets a failure must never show, in
@@ -51,4 +52,34 @@ func assertNoSecrets(t *testing.T, s, what string, more ...string) int {
 func echoSecrets(status int) wireReply {
 	msg := fmt.Sprintf("no user with email %s or uid %s (key %s)", secretEmail, secretUID, secretKey)
 	return wireJSON(status, `{"code":"user_not_found","message":"`+msg+`"}`)
+}
+
+// foldContains reports whether s holds sub in any letter case, as
+// strings.EqualFold compares them: rune by rune, so the Kelvin sign matches
+// a k and ẞ matches ß, whatever their lengths in bytes.
+func foldContains(s, sub string) bool {
+	rs, n := []rune(s), utf8.RuneCountInString(sub)
+	for i := 0; i+n <= len(rs); i++ {
+		if strings.EqualFold(string(rs[i:i+n]), sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// minSecretPart is the shortest start of a secret that counts as the
+// secret where text is cut: 4 characters.
+const minSecretPart = 4
+
+// assertNoSecretPart fails t if s holds, in any letter case, the first
+// minSecretPart characters of secret (and so any longer start of it).
+func assertNoSecretPart(t *testing.T, s, secret, what string) bool {
+	t.Helper()
+	part := string([]rune(secret)[:minSecretPart])
+	if foldContains(s, part) {
+		i := max(0, strings.Index(strings.ToLower(s), strings.ToLower(part))-40)
+		t.Errorf("%s holds %q, the start of a secret: …%q…", what, part, s[i:min(len(s), i+100)])
+		return false
+	}
+	return true
 }

@@ -1,6 +1,9 @@
 package fullstory
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // workerIdle is how long a worker waits for its next shared request
 // before it exits: long enough to serve back-to-back calls, short enough
@@ -12,10 +15,19 @@ const workerIdle = 50 * time.Millisecond
 // net/http's depth grows by copying it several times: reusing a grown one
 // saves most of what a goroutine per request would cost.
 type workers struct {
-	jobs chan func() // unbuffered: a send succeeds only when a worker waits
+	idle     time.Duration // how long an idle worker waits for a job
+	jobs     chan func()   // unbuffered: a send succeeds only when a worker waits
+	quit     chan struct{} // closed by stop: idle workers exit at once
+	stopOnce sync.Once
 }
 
-func newWorkers() *workers { return &workers{jobs: make(chan func())} }
+func newWorkers() *workers {
+	return &workers{idle: workerIdle, jobs: make(chan func()), quit: make(chan struct{})}
+}
+
+// stop makes the idle workers exit now, and the others once their request
+// ends, as Client.Close does.
+func (w *workers) stop() { w.stopOnce.Do(func() { close(w.quit) }) }
 
 // run runs job on an idle worker, or on a new one.
 func (w *workers) run(job func()) {
@@ -27,14 +39,16 @@ func (w *workers) run(job func()) {
 }
 
 func (w *workers) loop(job func()) {
-	idle := time.NewTimer(workerIdle)
+	idle := time.NewTimer(w.idle)
 	defer idle.Stop()
 	for {
 		job()
-		idle.Reset(workerIdle)
+		idle.Reset(w.idle)
 		select {
 		case job = <-w.jobs:
 		case <-idle.C:
+			return
+		case <-w.quit:
 			return
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
@@ -61,10 +62,18 @@ func hostPort(base string) (string, int, bool) {
 	return u.Hostname(), 0, false
 }
 
+// maxURLFull is the longest url.full recorded; a longer one is cut.
+const maxURLFull = 2048
+
 // sessionAttrs are the attributes WithSessionIDs adds to spans: the URL
 // without its query (which CallInfo never holds) and the session id.
 func sessionAttrs(call *fullstory.CallInfo) []attribute.KeyValue {
-	attrs := []attribute.KeyValue{semconv.URLFull(call.BaseURL + call.Path)}
+	full := call.BaseURL + call.Path
+	if len(full) > maxURLFull {
+		// An id of megabytes would make a span attribute of megabytes.
+		full = strings.ToValidUTF8(full[:maxURLFull], "") + "…"
+	}
+	attrs := []attribute.KeyValue{semconv.URLFull(full)}
 	if id, ok := sessionID(call); ok {
 		attrs = append(attrs, keySessionID.String(id))
 	}

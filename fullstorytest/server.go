@@ -37,6 +37,7 @@ type Server struct {
 	srv       *httptest.Server
 	done      chan struct{} // closed by Close: ends every wait
 	closeOnce sync.Once
+	clients   []*fullstory.Client // handed out by Client, closed by Close; guarded by mu
 
 	activations atomic.Int64 // summaries generated
 
@@ -136,13 +137,21 @@ func (s *Server) Start() {
 }
 
 // Close stops the server: requests held by a delay or WithLatency are cut
-// off, and Close returns once every request has ended. It may be called more
-// than once.
+// off, and Close returns once every request has ended. It closes the
+// Clients that Client handed out, whose later calls fail at once with
+// fullstory.ErrClientClosed. It may be called more than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		if s.srv != nil {
 			s.srv.Close()
+		}
+		s.mu.Lock()
+		clients := s.clients
+		s.clients = nil
+		s.mu.Unlock()
+		for _, c := range clients {
+			_ = c.Close()
 		}
 	})
 }
@@ -157,9 +166,9 @@ func (s *Server) Handler() http.Handler {
 // Client returns a client of the started server: WithBaseURL(URL), the
 // API key, an HTTP client whose idle connections Close closes, and
 // millisecond retry waits, WithRetryWait(time.Millisecond,
-// 5*time.Millisecond), so tests of retries run fast. opts are applied after
-// these and may override them. It panics if the server is not started or an
-// option is invalid, as test helpers do.
+// 5*time.Millisecond), so tests of retries run fast. Server.Close closes
+// it. opts are applied after these and may override them. It panics if the
+// server is not started or an option is invalid, as test helpers do.
 func (s *Server) Client(opts ...fullstory.Option) *fullstory.Client {
 	if s.srv == nil {
 		panic("fullstorytest: Server.Client needs a started server (NewServer, or Start)")
@@ -172,6 +181,14 @@ func (s *Server) Client(opts ...fullstory.Option) *fullstory.Client {
 	c, err := fullstory.NewClient(s.key, all...)
 	if err != nil {
 		panic("fullstorytest: Server.Client: " + err.Error())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.done:
+		_ = c.Close() // the Server is closed already
+	default:
+		s.clients = append(s.clients, c)
 	}
 	return c
 }

@@ -249,3 +249,17 @@ func TestConcurrentUse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, sessions, rounds)
 }
+
+// Close closes the Clients the Server handed out: a call after it fails at
+// once with fullstory.ErrClientClosed, not with a refused connection.
+func TestCloseClosesTheClientsItHandedOut(t *testing.T) {
+	srv := fullstorytest.NewServer()
+	c := srv.Client()
+	_, err := c.Profiles.List(t.Context(), nil)
+	require.NoError(t, err)
+	srv.Close()
+
+	_, err = c.Profiles.List(t.Context(), nil)
+	require.ErrorIs(t, err, fullstory.ErrClientClosed)
+	assert.NotContains(t, err.Error(), "refused")
+}

@@ -46,6 +46,9 @@ func send(ctx context.Context, r *Request, req *http.Request) (res Result) {
 	switch {
 	case errors.Is(err, ErrBodyTooLarge):
 		res.Err = err
+	case err != nil && badEncoding(resp, err):
+		// A response, unusable: the status stays, and nothing is retried.
+		res.Err = fmt.Errorf("%w: %w", ErrBadEncoding, err)
 	case err != nil:
 		// No usable response: the attempt failed like a broken connection.
 		res.Status, res.Header, res.RetryAfter, res.HasRetryAfter = 0, nil, 0, false
@@ -77,13 +80,16 @@ func (t *connTrace) trace() *httptrace.ClientTrace {
 // neverSent reports whether a failed attempt provably sent nothing to the
 // server. The proof is positive evidence: a dial error, a failed TLS
 // handshake with no connection handed over after it, an HTTP/2 stream the
-// Transport found unprocessed (ErrUnprocessed); or, when the Transport is
+// Transport found unprocessed (ErrUnprocessed), a proxy that refused the
+// tunnel (ProxyError), a request refused before it was handed to a proxy
+// (ErrPlainHTTPProxy); or, when the Transport is
 // net/http's own (traceable), that no connection was ever handed to the
 // request. A RoundTripper of the caller's that does not report connections
 // proves nothing by staying silent.
 func (t *connTrace) neverSent(err error, traceable bool) bool {
+	var proxy *ProxyError
 	switch {
-	case errors.Is(err, ErrUnprocessed), dialFailed(err):
+	case errors.Is(err, ErrUnprocessed), errors.Is(err, ErrPlainHTTPProxy), errors.As(err, &proxy), dialFailed(err):
 		return true
 	case t.gotConn.Load():
 		return false

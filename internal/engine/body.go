@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,20 @@ import (
 
 // ErrBodyTooLarge is returned when a response body exceeds Policy.MaxBody.
 var ErrBodyTooLarge = errors.New("response body too large")
+
+// ErrBadEncoding is returned when a response body is not in the
+// Content-Encoding its headers name: net/http decompresses a gzip body
+// itself, and one that is not gzip fails the same way on every attempt.
+var ErrBadEncoding = errors.New("the body is not the gzip its Content-Encoding says")
+
+// badEncoding reports whether err, from reading the body of resp, says the
+// body is not what its Content-Encoding says, rather than that the
+// connection broke (a gzip stream cut short ends in io.ErrUnexpectedEOF,
+// which is not).
+func badEncoding(resp *http.Response, err error) bool {
+	var corrupt flate.CorruptInputError
+	return resp.Uncompressed && (errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt))
+}
 
 // readBody reads at most limit bytes of resp's body and closes it.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {

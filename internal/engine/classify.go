@@ -52,6 +52,8 @@ func Retryable(ctx context.Context, cl Class, res *Result) (bool, string) {
 			return false, "the context is done"
 		case errors.Is(res.Err, ErrBodyTooLarge):
 			return false, "the response body is too large"
+		case errors.Is(res.Err, ErrBadEncoding):
+			return false, "the response body is not in its Content-Encoding"
 		case !transient(res.Err):
 			return false, "permanent transport error"
 		case res.NeverSent:
@@ -98,8 +100,14 @@ func AttemptTimedOut(ctx context.Context, err error) bool {
 }
 
 // transient reports whether a transport error may go away on its own:
-// certificate problems and redirect loops do not.
+// certificate problems, redirect loops, a proxy that refuses the tunnel
+// with a 4xx (407: wrong credentials) and a plain-http request refused
+// before a proxy do not.
 func transient(err error) bool {
+	var proxy *ProxyError
+	if errors.Is(err, ErrPlainHTTPProxy) || errors.As(err, &proxy) && proxy.permanent() {
+		return false
+	}
 	var (
 		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError

@@ -102,6 +102,9 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 	timeout := &url.Error{Op: "Get", URL: "https://api.fullstory.com/v2/sessions/1%3A2/summary", Err: context.DeadlineExceeded}
 	badCert := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: x509.UnknownAuthorityError{}}
 	redirects := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: errors.New("stopped after 10 redirects")}
+	proxy407 := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: &engine.ProxyError{Status: http.StatusProxyAuthRequired}}
+	proxy502 := &url.Error{Op: "Get", URL: "https://api.fullstory.com/", Err: &engine.ProxyError{Status: http.StatusBadGateway}}
+	plainProxy := &url.Error{Op: "Get", URL: "http://localhost:8080/", Err: engine.ErrPlainHTTPProxy}
 
 	live := context.Background()
 	done, cancel := context.WithCancel(context.Background())
@@ -121,6 +124,9 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 		{"timed out before sending", timeout, true, live, [3]bool{true, true, true}},
 		{"unknown certificate authority", badCert, true, live, [3]bool{false, false, false}},
 		{"redirect loop", redirects, false, live, [3]bool{false, false, false}},
+		{"proxy refused the tunnel: 407", proxy407, true, live, [3]bool{false, false, false}},
+		{"proxy refused the tunnel: 502", proxy502, true, live, [3]bool{true, true, true}},
+		{"plain http refused before a proxy", plainProxy, true, live, [3]bool{false, false, false}},
 		{"connection refused, context done", dial, true, done, [3]bool{false, false, false}},
 		{"timeout, context done", timeout, false, done, [3]bool{false, false, false}},
 	} {
@@ -130,6 +136,19 @@ func TestRetryableTransportErrorsByClass(t *testing.T) {
 				assert.Equal(t, tc.want[i], got)
 				assert.NotEmpty(t, reason)
 			})
+		}
+	}
+}
+
+// A response whose body is not in its Content-Encoding fails the same way
+// on every attempt, whatever its status.
+func TestRetryableBadEncoding(t *testing.T) {
+	err := fmt.Errorf("%w: gzip: invalid header", engine.ErrBadEncoding)
+	for _, status := range []int{http.StatusOK, http.StatusServiceUnavailable} {
+		for _, cl := range []engine.Class{engine.Read, engine.Summary, engine.Write} {
+			got, reason := engine.Retryable(context.Background(), cl, &engine.Result{Status: status, Err: err})
+			assert.False(t, got, "%d %s", status, cl)
+			assert.Contains(t, reason, "Content-Encoding")
 		}
 	}
 }

@@ -76,7 +76,7 @@ type Result struct {
 	RetryAfter    time.Duration // the response's Retry-After, if any
 	HasRetryAfter bool
 	// Err is why there is no usable response: a transport error, or
-	// ErrBodyTooLarge (with Status and Header set).
+	// ErrBodyTooLarge or ErrBadEncoding (with Status and Header set).
 	Err error
 	// NeverSent says the request provably never reached the server: it
 	// failed to connect or in the TLS handshake, or an HTTP/2 server
@@ -108,6 +108,7 @@ const (
 	EndTransport               // the last attempt got no response: Err
 	EndTimeout                 // the last attempt ran out of its Policy.Timeout: Err
 	EndBodyTooLarge            // the last response's body was over Policy.MaxBody: Status, Header, Err
+	EndBadEncoding             // the last response's body was not in its Content-Encoding (gzip): Status, Header, Err
 	EndHeld                    // the pacing held the call back: Err is a *pace.HeldError; Status is set if a response came before
 	EndContext                 // the context ended: Err is its error; Status is set if it ended while waiting after a response
 	EndRefused                 // an attempt was refused before it was sent, by the Observer or the caller's Limiter: Err says why
@@ -200,6 +201,8 @@ func ending(ctx context.Context, res *Result) End {
 	switch {
 	case res.Err == nil:
 		return EndResponse
+	case errors.Is(res.Err, ErrBadEncoding):
+		return EndBadEncoding
 	case res.Status != 0:
 		return EndBodyTooLarge
 	case ctx.Err() != nil:

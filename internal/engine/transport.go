@@ -2,12 +2,16 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"sync"
 	"sync/atomic"
 )
@@ -15,6 +19,13 @@ import (
 // NewTransport returns a transport like http.DefaultTransport that keeps as
 // many idle connections to the API host as callers use at once, instead of
 // the default two, which churns connections under concurrency.
+//
+// It never sends a plain-http request through a proxy: plain http goes only
+// to a loopback host (WithBaseURL), with the API key in clear text, and Go's
+// proxy rule exempts only the exact "localhost" and loopback IP addresses,
+// not "LOCALHOST" or "Localhost". And a proxy that refuses the tunnel to
+// the API fails the attempt with a ProxyError, which holds the status but
+// not the proxy's status text: that may echo the proxy's credentials.
 func NewTransport() *http.Transport {
 	var t *http.Transport
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -24,7 +35,71 @@ func NewTransport() *http.Transport {
 	}
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 256
+	proxy := t.Proxy
+	t.Proxy = func(req *http.Request) (*url.URL, error) {
+		if req.URL.Scheme == "http" || proxy == nil {
+			return nil, nil
+		}
+		return proxy(req)
+	}
+	t.OnProxyConnectResponse = func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+		if resp.StatusCode != http.StatusOK { // what net/http takes for a refusal
+			return &ProxyError{Status: resp.StatusCode}
+		}
+		return nil
+	}
 	return t
+}
+
+// ProxyError is the error of an attempt whose proxy refused the tunnel to
+// the API: its answer to CONNECT was not 200. The request never reached the
+// API.
+type ProxyError struct {
+	Status int // the proxy's status code; its status text is left out
+}
+
+func (e *ProxyError) Error() string {
+	msg := fmt.Sprintf("the proxy refused the tunnel to the API: %d %s", e.Status, http.StatusText(e.Status))
+	if e.Status == http.StatusProxyAuthRequired {
+		msg += " (check the credentials of the proxy URL)"
+	}
+	return msg
+}
+
+// permanent reports whether the refusal will not go away on its own: a 4xx,
+// such as 407 for missing or wrong credentials, but not a 429.
+func (e *ProxyError) permanent() bool {
+	return e.Status >= 400 && e.Status <= 499 && e.Status != http.StatusTooManyRequests
+}
+
+// ErrPlainHTTPProxy is the error of a plain-http request that the HTTP
+// client's transport would send through a proxy: it is not sent.
+var ErrPlainHTTPProxy = errors.New("not sent: the HTTP client's transport would send it, with the API key in clear text, through a proxy; plain http goes to a loopback host directly, never through a proxy")
+
+// ProxyCredentials returns the credentials in the URL of the proxy that hc
+// (from WrapHTTPClient) would send a request for rawURL through, when it
+// sends through net/http's Transport: the user name, the password, and the
+// forms net/http sends them in. They are secrets like the API key.
+func ProxyCredentials(hc *http.Client, rawURL string) []string {
+	nr, ok := hc.Transport.(noReplay)
+	if !ok {
+		return nil
+	}
+	tr, ok := nr.base.(*http.Transport)
+	if !ok || tr.Proxy == nil {
+		return nil
+	}
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil
+	}
+	p, err := tr.Proxy(req)
+	if err != nil || p == nil || p.User == nil {
+		return nil
+	}
+	user := p.User.Username()
+	pass, _ := p.User.Password()
+	return []string{p.User.String(), user + ":" + pass, base64.StdEncoding.EncodeToString([]byte(user + ":" + pass)), user, pass}
 }
 
 // WrapHTTPClient returns a copy of hc (or of a default client over
@@ -95,6 +170,14 @@ type noReplay struct {
 
 func (t noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := *req // a RoundTripper must not change the caller's request
+	if r.URL.Scheme == "http" {
+		// The caller's transport may proxy what NewTransport's never does.
+		if tr, ok := t.base.(*http.Transport); ok && tr.Proxy != nil {
+			if p, err := tr.Proxy(req); err == nil && p != nil {
+				return nil, ErrPlainHTTPProxy
+			}
+		}
+	}
 	r.GetBody = nil
 	if r.Body == nil || r.Body == http.NoBody {
 		r.Body = emptyBody()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -58,4 +59,30 @@ func TestNoReplayHandsOnlyUnreplayableRequests(t *testing.T) {
 			assert.NotNil(t, req.GetBody, "the caller's request changed")
 		}
 	}
+}
+
+// NewTransport never proxies plain http, whatever the proxy function it
+// started from says, and keeps proxying https as that says.
+func TestNewTransportNeverProxiesPlainHTTP(t *testing.T) {
+	tr := NewTransport()
+	proxyURL := &url.URL{Scheme: "http", Host: "proxy.example:3128", User: url.UserPassword("u", "secret-pass")}
+	base := tr.Proxy
+	require.NotNil(t, base)
+	for _, raw := range []string{"http://LOCALHOST:8080/x", "http://Localhost/x", "http://127.0.0.1:1/x", "http://[::1]/x"} {
+		req, err := http.NewRequest(http.MethodGet, raw, nil)
+		require.NoError(t, err)
+		p, err := tr.Proxy(req)
+		require.NoError(t, err)
+		assert.Nil(t, p, raw)
+	}
+
+	// The caller's transport with a proxy: plain http is refused, https
+	// goes on, and the proxy's credentials are known for redaction.
+	caller := &http.Transport{Proxy: http.ProxyURL(proxyURL)}
+	hc := WrapHTTPClient(&http.Client{Transport: caller}, tr)
+	req, err := http.NewRequest(http.MethodGet, "http://LOCALHOST:8080/x", nil)
+	require.NoError(t, err)
+	_, err = hc.Transport.RoundTrip(req)
+	assert.ErrorIs(t, err, ErrPlainHTTPProxy)
+	assert.Equal(t, []string{"u:secret-pass", "u:secret-pass", "dTpzZWNyZXQtcGFzcw==", "u", "secret-pass"}, ProxyCredentials(hc, "https://api.fullstory.com/v2/visit_profile"))
 }

@@ -23,6 +23,17 @@ func IsControl(r rune) bool { return unicode.IsControl(r) }
 // and format characters are dropped, control characters and runs of white
 // space become one space, and a cut is marked with "…".
 func OneLine(s string, n int) string {
+	s, cut := Cut(Collapse(s), n)
+	if cut {
+		s += "…"
+	}
+	return s
+}
+
+// Collapse returns s as one printable line: invalid UTF-8 and format
+// characters are dropped, control characters and runs of white space
+// become one space, and the ends are trimmed.
+func Collapse(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	s = strings.Map(func(r rune) rune {
 		switch {
@@ -33,11 +44,22 @@ func OneLine(s string, n int) string {
 		}
 		return r
 	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n]) + "…"
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Cut returns the first n runes of s, and whether that left any out.
+func Cut(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false // n bytes hold at least n runes
 	}
-	return s
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j], true
+		}
+		i++
+	}
+	return s, false
 }
 
 // Attempts returns "1 attempt" or "N attempts".

@@ -71,10 +71,12 @@ func WithLimiter(l Limiter) Option {
 // alone; while it does not (its store is unreachable, say), the Client
 // paces itself, as without a limiter, and does not call Wait. A Wait that
 // fails while the context lives does not fail the call either: the Client
-// paces that attempt itself. The exception is an error that matches
+// paces that attempt itself. The exceptions: an error that matches
 // ErrRateLimited, by which the limiter says the wait would outlast the
-// context's deadline: the call then ends held, as described at
-// ErrRateLimited's waits (an *APIError 429 with Attempts 0).
+// context's deadline, ends the call held, as described at ErrRateLimited's
+// waits (an *APIError 429 with Attempts 0); one that matches
+// ErrInvalidArgument (the limiter was given bad arguments) ends it unsent
+// with that error.
 type AdaptiveLimiter interface {
 	Limiter
 	// Observe is told of every answer an attempt got. It must return
@@ -129,8 +131,15 @@ func (a adaptive) Observe(status int, retryAfter time.Duration, sent time.Time) 
 
 func (a adaptive) Wait(ctx context.Context) error {
 	err := a.l.Wait(ctx)
-	if err != nil && errors.Is(err, ErrRateLimited) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrRateLimited):
 		return &pace.HeldError{Cause: err}
+	case errors.Is(err, ErrInvalidArgument):
+		// A limiter given bad arguments is a mistake to fix, not an
+		// outage to pace around.
+		return &engine.Refusal{Err: err}
 	}
 	return err
 }

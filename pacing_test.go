@@ -229,3 +229,15 @@ func TestAdaptiveLimiterFallsBackToTheClientsOwnPacing(t *testing.T) {
 	assert.Zero(t, ae.Attempts)
 	assert.Equal(t, 2, ws.hits())
 }
+
+// A limiter given bad arguments says so at first use: the call fails with
+// its ErrInvalidArgument, unsent, instead of quietly pacing itself.
+func TestAdaptiveLimiterWithBadArgumentsFailsTheCall(t *testing.T) {
+	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
+	lim := &adaptiveLimiter{err: &fullstory.ValidationError{Field: "limiter key", Reason: "is empty"}}
+	lim.pacing.Store(true)
+	c := wireClient(t, ws, fullstory.WithLimiter(lim))
+	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
+	requireInvalidArgument(t, err)
+	assert.Zero(t, ws.hits())
+}

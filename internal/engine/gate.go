@@ -14,12 +14,20 @@ type Shared interface {
 	// Pacing reports whether it paces the Client now.
 	Pacing() bool
 	// Wait blocks until an attempt may start. A *pace.HeldError says the
-	// wait would outlast ctx's deadline; any other error, that it cannot
-	// pace this attempt.
+	// wait would outlast ctx's deadline, a *Refusal that the call must not
+	// be sent (the limiter is misconfigured); any other error, that it
+	// cannot pace this attempt.
 	Wait(ctx context.Context) error
 	// Observe is told of every answer.
 	Observe(status int, retryAfter time.Duration, sent time.Time)
 }
+
+// Refusal is a Shared limiter's error that ends the call unsent, instead of
+// letting the Client pace the attempt itself.
+type Refusal struct{ Err error }
+
+func (r *Refusal) Error() string { return r.Err.Error() }
+func (r *Refusal) Unwrap() error { return r.Err }
 
 // gate waits until attempt n of r may start: for the shared limiter while
 // it paces, else for the Pacer. It returns a *pace.HeldError when the wait
@@ -30,7 +38,10 @@ func (e *Engine) gate(ctx context.Context, r *Request, n int, out *Outcome) erro
 			r.Observer.Wait(ctx, &Wait{N: n, Reason: "pacing", Last: *out})
 		}
 		err := s.Wait(ctx)
-		var held *pace.HeldError
+		var (
+			held    *pace.HeldError
+			refusal *Refusal
+		)
 		switch {
 		case err == nil:
 			return nil
@@ -38,6 +49,8 @@ func (e *Engine) gate(ctx context.Context, r *Request, n int, out *Outcome) erro
 			return ctx.Err()
 		case errors.As(err, &held):
 			return err
+		case errors.As(err, &refusal):
+			return refusal.Err
 		}
 		// It cannot pace this attempt: the Client paces it itself.
 	}

@@ -13,8 +13,9 @@ import (
 	fullstory "github.com/summarykit/fullstory-go"
 )
 
-// The public API, spelled as the contract (API.md) spells it: this file
-// stops compiling if a name or a signature drifts.
+// The main names of the public API, used as the README shows them: this
+// file stops compiling if one of them drifts. testdata/api/*.txt pins the
+// whole exported API (api_golden_test.go).
 var (
 	_ func(string, ...fullstory.Option) (*fullstory.Client, error) = fullstory.NewClient
 	_ func(string) fullstory.Option                                = fullstory.WithBaseURL
@@ -92,8 +93,8 @@ func TestAPIContractValues(t *testing.T) {
 		}
 	}
 
-	// The fields API.md lists, by name and type; a struct literal stops
-	// compiling when one is renamed or retyped.
+	// The fields the README documents, by name and type; a struct literal
+	// stops compiling when one is renamed or retyped.
 	_ = fullstory.APIError{StatusCode: 0, Code: "", Message: "", RetryAfter: time.Duration(0), Attempts: 0, Method: "", Path: "", Header: http.Header{}, Body: []byte{}}
 	_ = fullstory.ValidationError{Field: "", Reason: ""}
 	_ = fullstory.Summary{Text: "", Response: json.RawMessage{}, ResponseSchema: &fullstory.Schema{}}

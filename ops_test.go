@@ -62,8 +62,8 @@ const (
 )
 
 // retried says whether an operation of class is retried after failure (a
-// status, or one of the fail constants): the retry classes of API.md's
-// table, written out independently of the library.
+// status, or one of the fail constants): the retry classes of the README's
+// Retries table, written out independently of the library.
 func retried(class opClass, failure int) bool {
 	likeRead := class == classRead || class == classKeyed
 	switch failure {

@@ -437,15 +437,27 @@ func FuzzSummaryDecode(f *testing.F) {
 		if json.Valid(response) {
 			sum.Response = response
 		}
+		// Every error is one of the two documented ones: no structured
+		// output at all, or output that does not fit the type.
+		documented := func(err error) {
+			t.Helper()
+			if err != nil && !errors.Is(err, fullstory.ErrNoStructuredOutput) && !errors.Is(err, fullstory.ErrStructuredOutputMismatch) {
+				t.Fatalf("Decode returned an undocumented error: %v", err)
+			}
+		}
 		var anyV any
-		_ = sum.Decode(&anyV)
+		documented(sum.Decode(&anyV))
 		var m map[string]any
-		_ = sum.Decode(&m)
+		documented(sum.Decode(&m))
 		var typed struct {
 			Sentiment string `json:"sentiment"`
 			Steps     []int  `json:"steps"`
 		}
-		_ = sum.Decode(&typed)
-		_, _ = fullstory.DecodeSummary[[]string](sum)
+		documented(sum.Decode(&typed))
+		_, err := fullstory.DecodeSummary[[]string](sum)
+		documented(err)
+		if err := (&fullstory.Summary{}).Decode(&m); !errors.Is(err, fullstory.ErrNoStructuredOutput) {
+			t.Fatalf("an empty summary: %v, want ErrNoStructuredOutput", err)
+		}
 	})
 }

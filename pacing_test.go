@@ -43,10 +43,20 @@ func TestWithLimiterIsWaitedForEveryAttempt(t *testing.T) {
 // A *rate.Limiter is a Limiter as it is.
 func TestWithLimiterTakesARateLimiter(t *testing.T) {
 	ws := newTestServer(t, wireReplies(wireJSON(http.StatusOK, `{"sessions":[]}`)))
-	lim := rate.NewLimiter(rate.Inf, 1)
+	lim := rate.NewLimiter(rate.Every(time.Hour), 1) // one token, then one an hour
 	c := wireClient(t, ws, fullstory.WithLimiter(lim))
 	_, err := c.Sessions.List(t.Context(), &fullstory.ListSessionsOptions{UID: "u"})
 	require.NoError(t, err)
+	assert.Less(t, lim.Tokens(), 0.5, "the call did not take the limiter's token")
+
+	// The next has no token before its deadline: held back, nothing sent.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	_, err = c.Sessions.List(ctx, &fullstory.ListSessionsOptions{UID: "u"})
+	ae := requireAPIError(t, err)
+	assert.Equal(t, http.StatusTooManyRequests, ae.StatusCode)
+	assert.Zero(t, ae.Attempts)
+	assert.Equal(t, 1, ws.hits())
 }
 
 // A limiter that fails sends nothing, and the call returns its error.

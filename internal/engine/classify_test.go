@@ -177,28 +177,40 @@ func TestClassString(t *testing.T) {
 	assert.Equal(t, "class(7)", engine.Class(7).String())
 }
 
+// Each wait is drawn between half and all of its ceiling, which starts at
+// the min wait, doubles per retry and stops at the max: the bounds written
+// out as numbers, not with backoff.go's own expression.
 func TestBackoffBounds(t *testing.T) {
-	for _, tc := range []struct{ min, max time.Duration }{
-		{10 * time.Millisecond, 80 * time.Millisecond},
-		{500 * time.Millisecond, 8 * time.Second},
-		{time.Millisecond, 2 * time.Millisecond},
-		{0, 50 * time.Millisecond},
-		{time.Second, time.Second},
-		{3 * time.Hour, 200 * time.Hour},
+	const ms, h = time.Millisecond, time.Hour
+	for _, tc := range []struct {
+		min, max time.Duration
+		n        int
+		lo, hi   time.Duration
+	}{
+		{500 * ms, 8 * time.Second, 0, 250 * ms, 500 * ms},
+		{500 * ms, 8 * time.Second, 1, 500 * ms, time.Second},
+		{500 * ms, 8 * time.Second, 2, time.Second, 2 * time.Second},
+		{500 * ms, 8 * time.Second, 3, 2 * time.Second, 4 * time.Second},
+		{500 * ms, 8 * time.Second, 4, 4 * time.Second, 8 * time.Second},
+		{500 * ms, 8 * time.Second, 5, 4 * time.Second, 8 * time.Second},
+		{500 * ms, 8 * time.Second, 70, 4 * time.Second, 8 * time.Second},
+		{10 * ms, 80 * ms, 0, 5 * ms, 10 * ms},
+		{10 * ms, 80 * ms, 3, 40 * ms, 80 * ms},
+		{10 * ms, 80 * ms, 9, 40 * ms, 80 * ms},
+		{ms, 2 * ms, 0, ms / 2, ms},
+		{ms, 2 * ms, 63, ms, 2 * ms},
+		{0, 50 * ms, 0, 0, 0},
+		{0, 50 * ms, 10, 0, 0},
+		{time.Second, time.Second, 0, 500 * ms, time.Second},
+		{time.Second, time.Second, 40, 500 * ms, time.Second},
+		{3 * h, 200 * h, 0, 90 * time.Minute, 3 * h},
+		{3 * h, 200 * h, 6, 96 * h, 192 * h},
+		{3 * h, 200 * h, 7, 100 * h, 200 * h},
+		{3 * h, 200 * h, 70, 100 * h, 200 * h},
 	} {
-		for n := 0; n <= 70; n++ {
-			ceiling := tc.max
-			if n < 63 && tc.min <= tc.max>>n { // min·2ⁿ, where it does not overflow
-				ceiling = tc.min << n
-			}
-			if tc.min == 0 {
-				ceiling = 0 // doubling zero stays zero
-			}
-			for range 50 {
-				d := engine.Backoff(tc.min, tc.max, n)
-				if d < ceiling/2 || d > ceiling || d > tc.max {
-					t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, n, d, ceiling/2, ceiling)
-				}
+		for range 200 {
+			if d := engine.Backoff(tc.min, tc.max, tc.n); d < tc.lo || d > tc.hi {
+				t.Fatalf("Backoff(%s, %s, %d) = %s, want within [%s, %s]", tc.min, tc.max, tc.n, d, tc.lo, tc.hi)
 			}
 		}
 	}

@@ -118,9 +118,6 @@ func (s *concurrencyServer) handler() http.Handler {
 func concurrencyCall(ctx context.Context, c *fullstory.Client, i int) error {
 	tag := fmt.Sprintf("n%dx", i) // in every id, so the server can tell the calls apart
 	opts := []fullstory.Option{fullstory.WithIntegrationSource(fmt.Sprintf("src-%d", i))}
-	if i%2 == 0 {
-		opts = append(opts, fullstory.WithTimeout(time.Duration(10+i)*time.Second))
-	}
 	id := fullstory.NewSessionID("u"+tag, "s"+tag)
 	want := func(got, expect string) error {
 		if got != expect {
@@ -240,5 +237,47 @@ func TestConcurrencyOneClient(t *testing.T) {
 			t.Logf("concurrency (flaky=%v): %d goroutines on one Client, %d failed, %d requests, %d mismatches",
 				flaky, concurrencyCallers, failed, s.requests.Load(), s.mismatch.Load())
 		})
+	}
+}
+
+// Per-call timeouts stay with their call: on one Client, against a server
+// that takes 200ms, the calls given 20ms time out and the others, given 5s,
+// at the same moment, succeed.
+func TestConcurrencyPerCallTimeouts(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"p1","name":"support"}`)
+	})
+	c := wireClient(t, srv, fullstory.WithMaxRetries(0))
+	const callers = 20
+	errs := make([]error, callers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range callers {
+		timeout := 5 * time.Second
+		if i%2 == 1 {
+			timeout = 20 * time.Millisecond
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = c.Profiles.Get(context.Background(), "p1", fullstory.WithTimeout(timeout))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if i%2 == 1 {
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "call %d, given 20ms", i)
+			continue
+		}
+		assert.NoError(t, err, "call %d, given 5s", i)
 	}
 }

@@ -100,6 +100,16 @@ func faultCases() []faultCase {
 			never:    true,
 			dialRace: true,
 			check:    faultBroken,
+			// No request is read, so none is counted: count connections.
+			// The first attempt took one (on a reused connection, the
+			// warm-up's); each retry, one more; a retry comes only after a
+			// connection broke before the client had it, which sent
+			// nothing, so that any class may retry it.
+			after: func(t *testing.T, run *faultRun) {
+				conns := int(run.srv.conns.Load())
+				assert.GreaterOrEqual(t, conns, 1, "connections the server accepted")
+				assert.LessOrEqual(t, conns, run.op.attempts(faultRetries, true), "connections the server accepted")
+			},
 		},
 		{
 			name: "reset before the response (read the request, then close)",

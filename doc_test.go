@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Every exported name of the public packages has a doc comment that starts
@@ -85,4 +88,18 @@ func specDoc(decl *ast.GenDecl, name string) string {
 		}
 	}
 	return ""
+}
+
+// Each example is a complete program to copy into a module of one's own:
+// nothing in it, its tests included, reaches outside its folder.
+func TestExamplesStandAlone(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("examples", "*", "*.go"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.NotContains(t, string(data), `"../`, "%s reaches outside its folder", name)
+		assert.NotContains(t, string(data), "internal/", "%s imports the repository's internals", name)
+	}
 }

@@ -5,9 +5,9 @@ import fullstory "github.com/summarykit/fullstory-go"
 // conciergeProfile is the quick-start guide's "Example Prompt": a Slack-ready
 // brief for a ticket-service concierge who follows up on a high-value cart
 // that may have been abandoned. The persona and goal go before the session
-// data, the required structure after it. examples/profiles/concierge.json is
-// the same profile as a file; it is written out here so that the program
-// runs from any directory.
+// data, the required structure after it. testdata/concierge.json (and
+// examples/profiles/concierge.json, for the CLI) is the same profile as a
+// file; it is written out here so that the program runs from any directory.
 func conciergeProfile() *fullstory.ProfileRequest {
 	return &fullstory.ProfileRequest{
 		Name: "Ticket concierge (Slack)",

@@ -5,7 +5,7 @@ import fullstory "github.com/summarykit/fullstory-go"
 // supportProfile is the support-assistant profile of the quick-start guide's
 // "API Call Example": the last 200 events without the noisy console and
 // network errors, and a factual, low-temperature summary of the user's goal
-// and friction. examples/profiles/support.json is the same profile as a file;
+// and friction. testdata/support.json (and examples/profiles/support.json, for the CLI) is the same profile as a file;
 // it is written out here so that the program runs from any directory.
 func supportProfile() *fullstory.ProfileRequest {
 	return &fullstory.ProfileRequest{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -177,4 +178,19 @@ func TestSessionsListSessionUIDErrors(t *testing.T) {
 	}
 	requireFailure(t, runCLI(t, e, "sessions", "list", "--session-uid", "  "), exitUsage, "needs --email, --uid or --session-uid")
 	assert.Empty(t, srv.Requests(), "nothing may be sent")
+}
+
+// End to end on the fake, which serves GET /v2/sessions: --session-uid finds
+// the demo checkout session by the uid its site gave it.
+func TestSessionsListBySessionUIDOnTheFake(t *testing.T) {
+	r := runCLI(t, env{}, "--fake", "sessions", "list", "--session-uid", fullstorytest.DemoSessionUID, "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var got struct {
+		Sessions []struct {
+			ID string `json:"id"`
+		} `json:"sessions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	require.Len(t, got.Sessions, 1)
+	assert.Equal(t, fullstorytest.DemoCheckoutSession.String(), got.Sessions[0].ID)
 }

@@ -71,3 +71,14 @@ func TestListSessionsBySessionUID(t *testing.T) {
 	msg := callErr(t, cs, ToolListSessions, map[string]any{"session_uid": "order-42", "email": "a@b.c"})
 	assert.Contains(t, msg, "give exactly one")
 }
+
+// The fake serves GET /v2/sessions too: session_uid finds the demo checkout
+// session by the uid its site gave it.
+func TestListSessionsBySessionUIDOnTheFake(t *testing.T) {
+	h := newHarness(t, Options{})
+	out, _ := callOK[ListSessionsOutput](t, h.cs, ToolListSessions, map[string]any{"session_uid": fullstorytest.DemoSessionUID})
+	require.Len(t, out.Sessions, 1)
+	assert.Equal(t, fullstorytest.DemoCheckoutSession.String(), out.Sessions[0].Session)
+	last := h.fake.Requests()[len(h.fake.Requests())-1]
+	assert.Equal(t, fullstorytest.OpListSessionsV2, last.Op)
+}

@@ -12,7 +12,7 @@ import (
 // an example copied alone still tests; the copies are the files -f takes.
 func TestExampleProfilesAreTheFilesTheCLITakes(t *testing.T) {
 	for copyPath, file := range map[string]string{
-		"../../examples/quickstart/testdata/support.json":   "../../examples/profiles/support.json",
+		"../../examples/quickstart/testdata/support.json":  "../../examples/profiles/support.json",
 		"../../examples/concierge/testdata/concierge.json": "../../examples/profiles/concierge.json",
 	} {
 		got, err := os.ReadFile(copyPath)

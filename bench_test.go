@@ -221,20 +221,29 @@ func BenchmarkCalls(b *testing.B) {
 
 // BenchmarkActivationGuard measures what the Activation guard costs per
 // summary, on distinct sessions: "guard=on" is a Client with a memory
-// budget and a memory cache that misses (every session is new), "guard=off"
-// one with neither; both share identical calls in flight, as every Client
+// budget and a full memory cache that misses (every session is new) and so
+// evicts to store, "guard=off" one with neither; both share identical calls in flight, as every Client
 // does by default. "guard=off,fresh" passes WithFreshSummary, which skips
 // the shared call: the difference to guard=off is what sharing costs a
-// call that has nobody to share with. Run it interleaved, with benchstat:
+// call that has nobody to share with. Run each arm in a process of its own,
+// interleaved (off, on, fresh, then fresh, on, off, …), with benchstat:
 //
-//	go test -c -o fullstory.test . && for i in $(seq 10); do
-//	  ./fullstory.test -test.run '^$' -test.bench ActivationGuard -test.benchtime 3000x; done > guard.txt
+//	go test -c -o fullstory.test . && for i in $(seq 16); do
+//	  arms='guard=off$ guard=on$ guard=off,fresh$'; [ $((i % 2)) = 0 ] && arms='guard=off,fresh$ guard=on$ guard=off$'
+//	  for a in $arms; do ./fullstory.test -test.run '^$' -test.bench "ActivationGuard/$a" -test.benchtime 3000x; done
+//	done > guard.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /guard guard.txt
 func BenchmarkActivationGuard(b *testing.B) {
 	srv := newBenchServer(b)
+	// A service's cache is full after a while: the benchmark measures a
+	// miss on a full one, which evicts to store, not one still growing.
+	cache := fullstory.NewMemoryCache(8 << 20)
+	for i := 0; cache.Len() < 20000 && i < 100000; i++ {
+		_ = cache.Set(context.Background(), fmt.Sprintf("fullstory:summary:v1:%032x:%064x", i, i), []byte(benchSummary), time.Hour)
+	}
 	on, err := fullstory.NewClient("KEY", fullstory.WithBaseURL(srv.URL),
 		fullstory.WithBudget(fullstory.NewMemoryBudget(1<<40, fullstory.BudgetMonthly)),
-		fullstory.WithSummaryCache(fullstory.NewMemoryCache(8<<20), time.Hour))
+		fullstory.WithSummaryCache(cache, time.Hour))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -128,6 +128,7 @@ type MemoryBudget struct {
 
 	mu    sync.Mutex
 	start time.Time // the start of the period that used counts
+	end   time.Time // when it ends; zero: not known yet, or never
 	used  int64
 }
 
@@ -154,11 +155,13 @@ func (b *MemoryBudget) check() error {
 	return b.err
 }
 
-// roll starts a new period when the current one has ended. b.mu is held.
+// roll starts a new period when the current one has ended (a clock set
+// back stays in the current one). b.mu is held.
 func (b *MemoryBudget) roll(now time.Time) {
-	if start := b.per.Start(now); !start.Equal(b.start) {
-		b.start, b.used = start, 0
+	if b.per == BudgetTotal || now.Before(b.end) {
+		return
 	}
+	b.start, b.end, b.used = b.per.Start(now), b.per.End(now), 0
 }
 
 // Reserve takes one Activation, or fails with a *BudgetExhaustedError.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 
 	"github.com/summarykit/fullstory-go/internal/engine"
 )
@@ -88,8 +89,8 @@ func (c *Client) guarded(ctx context.Context, r *request, s *settings) (*Summary
 // the body (overrides) and the headers added with WithHeader. It holds no
 // id, email or uid in the clear.
 func (c *Client) cacheKey(req *engine.Request, s *settings) string {
-	desc := make([]byte, 0, len(req.Method)+len(req.URL)+len(req.Body)+64)
-	desc = append(append(append(append(append(desc, req.Method...), 0), req.URL...), 0), req.Body...)
+	var buf [512]byte // what is hashed; on the stack unless it is longer
+	desc := append(append(append(append(append(buf[:0], req.Method...), 0), req.URL...), 0), req.Body...)
 	desc = append(desc, 0)
 	if len(s.header) > 0 {
 		keys := make([]string, 0, len(s.header))
@@ -106,10 +107,16 @@ func (c *Client) cacheKey(req *engine.Request, s *settings) string {
 		}
 	}
 	sum := sha256.Sum256(desc)
+	var hexed [2 * sha256.Size]byte
+	hex.Encode(hexed[:], sum[:])
 	const prefix = "fullstory:summary:v1:"
-	key := make([]byte, 0, len(prefix)+len(c.account)+1+hex.EncodedLen(len(sum)))
-	key = append(append(append(key, prefix...), c.account...), ':')
-	return string(hex.AppendEncode(key, sum[:]))
+	var key strings.Builder // one allocation: the key itself
+	key.Grow(len(prefix) + len(c.account) + 1 + len(hexed))
+	key.WriteString(prefix)
+	key.WriteString(c.account)
+	key.WriteByte(':')
+	key.Write(hexed[:])
+	return key.String()
 }
 
 // accountKey is the hash of an API key that separates accounts in cache

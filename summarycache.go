@@ -1,8 +1,8 @@
 package fullstory
 
 import (
-	"container/list"
 	"context"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,32 +28,45 @@ type SummaryCache interface {
 // MemoryCache is a SummaryCache in memory: a least-recently-used cache
 // bounded in bytes (keys and values), whose entries also expire after the
 // ttl they were stored with. It is safe for concurrent use.
+//
+// Its entries are slots of one slice, linked by index, each holding its key
+// and value in one string, which the index's key is a part of: a cache of
+// many small summaries holds one object per entry for the garbage collector
+// to trace, not four.
 type MemoryCache struct {
 	max int64
 	err error            // a bad argument to NewMemoryCache
 	now func() time.Time // the clock; time.Now
 
-	mu      sync.Mutex
-	size    int64
-	order   *list.List // of *cacheEntry, most recently used first
-	entries map[string]*list.Element
+	mu    sync.Mutex
+	size  int64
+	index map[string]int32 // key → slot
+	slots []cacheSlot
+	head  int32 // the most recently used slot; -1: none
+	tail  int32 // the least recently used slot; -1: none
+	free  int32 // a slot to reuse, linked by next; -1: none
 }
 
-type cacheEntry struct {
-	key     string
-	value   []byte
-	expires time.Time
+// cacheSlot is one entry of a MemoryCache, or a free slot.
+type cacheSlot struct {
+	kv         string // the key, then the value
+	klen       int32  // the key's length
+	expires    int64  // unix nanoseconds
+	prev, next int32  // toward head and tail, or the next free slot
 }
 
-// entryOverhead is what an entry costs beyond its key and value: the list
-// element, the map slot and the entry itself, roughly.
-const entryOverhead = 128
+func (s *cacheSlot) key() string   { return s.kv[:s.klen] }
+func (s *cacheSlot) value() string { return s.kv[s.klen:] }
+
+// entryOverhead is what an entry costs beyond its key and value: its slot
+// and its place in the index, roughly.
+const entryOverhead = 64
 
 // NewMemoryCache returns a cache that holds at most maxBytes of keys,
 // values and bookkeeping. A maxBytes of 0 or less is refused with
 // ErrInvalidArgument by WithSummaryCache, never a panic.
 func NewMemoryCache(maxBytes int64) *MemoryCache {
-	c := &MemoryCache{max: maxBytes, now: time.Now, order: list.New(), entries: make(map[string]*list.Element)}
+	c := &MemoryCache{max: maxBytes, now: time.Now, index: make(map[string]int32), head: -1, tail: -1, free: -1}
 	if maxBytes <= 0 {
 		c.err = &ValidationError{Field: "cache size", Reason: "must be positive"}
 	}
@@ -74,17 +87,17 @@ func (c *MemoryCache) Get(_ context.Context, key string) ([]byte, bool, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	i, ok := c.index[key]
 	if !ok {
 		return nil, false, nil
 	}
-	e := el.Value.(*cacheEntry)
-	if !c.now().Before(e.expires) {
-		c.remove(el)
+	if c.now().UnixNano() >= c.slots[i].expires {
+		c.remove(i)
 		return nil, false, nil
 	}
-	c.order.MoveToFront(el)
-	return append([]byte(nil), e.value...), true, nil
+	c.unlink(i)
+	c.pushFront(i)
+	return []byte(c.slots[i].value()), true, nil
 }
 
 // Set stores a copy of value under key for ttl, evicting the least recently
@@ -100,17 +113,29 @@ func (c *MemoryCache) Set(_ context.Context, key string, value []byte, ttl time.
 	cost := int64(len(key)+len(value)) + entryOverhead
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.entries[key]; ok {
-		c.remove(el)
+	if i, ok := c.index[key]; ok {
+		c.remove(i)
 	}
 	if cost > c.max {
 		return nil
 	}
 	for c.size+cost > c.max {
-		c.remove(c.order.Back())
+		c.remove(c.tail)
 	}
-	e := &cacheEntry{key: key, value: append([]byte(nil), value...), expires: c.now().Add(ttl)}
-	c.entries[key] = c.order.PushFront(e)
+	i := c.free
+	if i >= 0 {
+		c.free = c.slots[i].next
+	} else {
+		i = int32(len(c.slots))
+		c.slots = append(c.slots, cacheSlot{})
+	}
+	var kv strings.Builder // one allocation for both
+	kv.Grow(len(key) + len(value))
+	kv.WriteString(key)
+	kv.Write(value)
+	c.slots[i] = cacheSlot{kv: kv.String(), klen: int32(len(key)), expires: c.now().Add(ttl).UnixNano()}
+	c.pushFront(i)
+	c.index[c.slots[i].key()] = i
 	c.size += cost
 	return nil
 }
@@ -123,13 +148,46 @@ func (c *MemoryCache) Len() int {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.entries)
+	return len(c.index)
 }
 
-func (c *MemoryCache) remove(el *list.Element) {
-	e := c.order.Remove(el).(*cacheEntry)
-	delete(c.entries, e.key)
-	c.size -= int64(len(e.key)+len(e.value)) + entryOverhead
+// remove drops slot i and puts it on the free list. c.mu is held.
+func (c *MemoryCache) remove(i int32) {
+	s := &c.slots[i]
+	c.unlink(i)
+	delete(c.index, s.key())
+	c.size -= int64(len(s.kv)) + entryOverhead
+	*s = cacheSlot{next: c.free}
+	c.free = i
+}
+
+// unlink takes slot i out of the recency list. c.mu is held.
+func (c *MemoryCache) unlink(i int32) {
+	s := &c.slots[i]
+	if s.prev >= 0 {
+		c.slots[s.prev].next = s.next
+	} else {
+		c.head = s.next
+	}
+	if s.next >= 0 {
+		c.slots[s.next].prev = s.prev
+	} else {
+		c.tail = s.prev
+	}
+	s.prev, s.next = -1, -1
+}
+
+// pushFront makes slot i the most recently used. c.mu is held.
+func (c *MemoryCache) pushFront(i int32) {
+	s := &c.slots[i]
+	s.prev, s.next = -1, c.head
+	if c.head >= 0 {
+		c.slots[c.head].prev = i
+	}
+	c.head = i
+	if c.tail < 0 {
+		c.tail = i
+	}
 }
 
 // WithSummaryCache makes the Client keep every summary it makes in cache for

@@ -3,6 +3,8 @@ package fullstory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -25,7 +27,7 @@ func TestMemoryCacheIsBoundedInBytes(t *testing.T) {
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		require.NoError(t, c.Set(ctx, k, value, time.Hour))
 	}
-	// Each entry costs its key and value and 128 bytes of bookkeeping:
+	// Each entry costs its key and value and 64 bytes of bookkeeping:
 	// three of them fit in 1,000 bytes.
 	assert.Equal(t, 3, c.Len())
 	_, ok, err := c.Get(ctx, "a")
@@ -208,4 +210,58 @@ func (brokenCache) Get(context.Context, string) ([]byte, bool, error) {
 }
 func (brokenCache) Set(context.Context, string, []byte, time.Duration) error {
 	return errors.New("cache down")
+}
+
+// MemoryCache against a model of an LRU bounded in bytes (key, value and
+// 64 bytes each), on random sets and gets of a few keys.
+func TestMemoryCacheFollowsTheModel(t *testing.T) {
+	const max = 2000
+	c := fullstory.NewMemoryCache(max)
+	type entry struct{ key, value string }
+	var model []entry // most recently used first
+	cost := func(e entry) int { return len(e.key) + len(e.value) + 64 }
+	find := func(k string) int {
+		for i, e := range model {
+			if e.key == k {
+				return i
+			}
+		}
+		return -1
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	ctx := t.Context()
+	for step := range 20000 {
+		k := fmt.Sprintf("k%d", rng.IntN(40))
+		if rng.IntN(2) == 0 {
+			v := strings.Repeat("v", rng.IntN(600))
+			require.NoError(t, c.Set(ctx, k, []byte(v), time.Hour))
+			if i := find(k); i >= 0 {
+				model = append(model[:i], model[i+1:]...)
+			}
+			e := entry{k, v}
+			if cost(e) <= max {
+				total := cost(e)
+				for _, m := range model {
+					total += cost(m)
+				}
+				for total > max {
+					total -= cost(model[len(model)-1])
+					model = model[:len(model)-1]
+				}
+				model = append([]entry{e}, model...)
+			}
+		} else {
+			got, ok, err := c.Get(ctx, k)
+			require.NoError(t, err)
+			i := find(k)
+			require.Equal(t, i >= 0, ok, "step %d: Get(%s)", step, k)
+			if ok {
+				assert.Equal(t, model[i].value, string(got))
+				e := model[i]
+				model = append(model[:i], model[i+1:]...)
+				model = append([]entry{e}, model...)
+			}
+		}
+		require.Equal(t, len(model), c.Len(), "step %d", step)
+	}
 }
